@@ -1,0 +1,1 @@
+//! SQL rendering: the only place identifiers and literals are quoted.
