@@ -421,8 +421,11 @@ pub enum ConstraintKind {
 pub struct ExclusionElement {
     #[serde(flatten)]
     pub key: IndexElement,
-    /// The operator, schema-qualified when it is not in `pg_catalog` (`&&`, `=`).
+    /// The operator symbol (`&&`, `=`).
     pub operator: String,
+    /// The operator's schema when it is not `pg_catalog` (rendered `OPERATOR(schema.op)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_schema: Option<Ident>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Debug, Default)]
