@@ -1,0 +1,10 @@
+-- Installed extensions (plpgsql is built in and always present, so it is not reported).
+SELECT e.extname AS name,
+       n.nspname AS schema,
+       e.extversion AS version,
+       pg_catalog.obj_description(e.oid, 'pg_extension') AS comment
+FROM pg_catalog.pg_extension e
+JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql'
+  AND {{schema:n}}
+ORDER BY e.extname
