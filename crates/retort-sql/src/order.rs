@@ -1,0 +1,388 @@
+//! Creation order: dependency sorting of the objects that can depend on each other.
+//!
+//! Every sort is Kahn's algorithm with a `BTreeSet` ready queue, so among the objects whose
+//! dependencies are all created, the smallest key goes first: the order is a function of the
+//! catalog alone. Dependencies on objects outside the set being sorted are ignored (they are
+//! created by an earlier group of the script).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use retort_catalog::{Catalog, FunctionId, ObjectRef, QualifiedName};
+
+use crate::error::RenderError;
+
+/// Sorts `deps` (node -> the nodes it needs first). On a cycle, returns the nodes that take part
+/// in it: what remains once everything that can be ordered is ordered, minus the nodes that
+/// merely depend on a cycle.
+pub(crate) fn toposort<K: Ord + Clone>(deps: &BTreeMap<K, BTreeSet<K>>) -> Result<Vec<K>, Vec<K>> {
+    // Only edges inside the node set, never a node on itself.
+    let mut pending: BTreeMap<&K, BTreeSet<&K>> = deps
+        .iter()
+        .map(|(node, needs)| {
+            let needs = needs
+                .iter()
+                .filter(|n| *n != node && deps.contains_key(*n))
+                .collect();
+            (node, needs)
+        })
+        .collect();
+    let mut dependents: BTreeMap<&K, BTreeSet<&K>> = BTreeMap::new();
+    for (node, needs) in &pending {
+        for need in needs {
+            dependents.entry(*need).or_default().insert(*node);
+        }
+    }
+    let mut ready: BTreeSet<&K> = pending
+        .iter()
+        .filter(|(_, needs)| needs.is_empty())
+        .map(|(node, _)| *node)
+        .collect();
+    let mut order = Vec::with_capacity(deps.len());
+    while let Some(node) = ready.pop_first() {
+        pending.remove(node);
+        order.push(node.clone());
+        for dependent in dependents.get(node).into_iter().flatten() {
+            if let Some(needs) = pending.get_mut(dependent) {
+                needs.remove(node);
+                if needs.is_empty() {
+                    ready.insert(*dependent);
+                }
+            }
+        }
+    }
+    if pending.is_empty() {
+        return Ok(order);
+    }
+    // Peel off the nodes nothing left depends on: they wait on a cycle without being on one.
+    loop {
+        let needed: BTreeSet<&K> = pending.values().flatten().copied().collect();
+        let before = pending.len();
+        pending.retain(|node, _| needed.contains(node));
+        if pending.len() == before {
+            break;
+        }
+    }
+    Err(pending.into_keys().cloned().collect())
+}
+
+fn cycle_error<K>(kind: &'static str, members: Vec<K>, name: impl Fn(&K) -> String) -> RenderError {
+    RenderError::Cycle {
+        kind,
+        members: members.iter().map(name).collect(),
+    }
+}
+
+/// Enums, domains and composite types, ordered by the user-defined types they use.
+pub(crate) fn type_order(catalog: &Catalog) -> Result<Vec<QualifiedName>, RenderError> {
+    let mut deps: BTreeMap<QualifiedName, BTreeSet<QualifiedName>> = BTreeMap::new();
+    for name in catalog.enums.keys() {
+        deps.entry(name.clone()).or_default();
+    }
+    for (name, domain) in &catalog.domains {
+        let entry = deps.entry(name.clone()).or_default();
+        entry.extend(domain.base_type.user_type.iter().cloned());
+    }
+    for (name, composite) in &catalog.composite_types {
+        let entry = deps.entry(name.clone()).or_default();
+        for attribute in &composite.attributes {
+            entry.extend(attribute.data_type.user_type.iter().cloned());
+        }
+    }
+    toposort(&deps).map_err(|m| cycle_error("types", m, |n| n.to_string()))
+}
+
+/// Tables, parents (partitioned and inherited) before children, and a table whose column has
+/// another table's row type after that table.
+pub(crate) fn table_order(catalog: &Catalog) -> Result<Vec<QualifiedName>, RenderError> {
+    let mut deps: BTreeMap<QualifiedName, BTreeSet<QualifiedName>> = BTreeMap::new();
+    for (name, table) in &catalog.tables {
+        let entry = deps.entry(name.clone()).or_default();
+        match &table.partition_of {
+            Some(partition_of) => {
+                entry.insert(partition_of.parent.clone());
+            }
+            None => entry.extend(table.inherits.iter().cloned()),
+        }
+        for column in &table.columns {
+            if let Some(user_type) = &column.data_type.user_type
+                && catalog.tables.contains_key(user_type)
+            {
+                entry.insert(user_type.clone());
+            }
+        }
+    }
+    toposort(&deps).map_err(|m| cycle_error("tables", m, |n| n.to_string()))
+}
+
+/// An object of the last creation group: views, materialized views and the functions that
+/// cannot be created before the tables.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum LateNode {
+    Relation(QualifiedName),
+    Function(FunctionId),
+}
+
+/// Functions and procedures split in two groups, each in creation order.
+#[derive(Debug, Default)]
+pub(crate) struct RoutineOrder {
+    /// Created after the types, before the tables (so that defaults, checks and index
+    /// expressions can call them).
+    pub early: Vec<FunctionId>,
+    /// Created after the tables, together with the views: functions whose signature or
+    /// SQL-standard body uses a table or view (directly or through another late function).
+    pub late: Vec<LateNode>,
+}
+
+/// Orders functions, views and materialized views.
+///
+/// A function is *late* when its `depends_on` names a table or view (or a table's or view's
+/// row type), when its argument or result types name a table or view (a row type, which only
+/// exists once the relation does), or when it depends on a late function. Everything else is
+/// created early. Views are always late.
+pub(crate) fn routine_order(catalog: &Catalog) -> Result<RoutineOrder, RenderError> {
+    let is_relation = |name: &QualifiedName| {
+        catalog.tables.contains_key(name) || catalog.views.contains_key(name)
+    };
+
+    // Per function: the relations it needs and the functions it needs.
+    let mut relation_deps: BTreeMap<&FunctionId, BTreeSet<QualifiedName>> = BTreeMap::new();
+    let mut function_deps: BTreeMap<&FunctionId, BTreeSet<FunctionId>> = BTreeMap::new();
+    for (id, function) in &catalog.functions {
+        let mut relations = BTreeSet::new();
+        let mut functions = BTreeSet::new();
+        for dep in &function.depends_on {
+            match dep {
+                ObjectRef::Relation { name } | ObjectRef::Type { name } => {
+                    if is_relation(name) {
+                        relations.insert(name.clone());
+                    }
+                }
+                ObjectRef::Function { id: other } => {
+                    if catalog.functions.contains_key(other) && other != id {
+                        functions.insert(other.clone());
+                    }
+                }
+            }
+        }
+        let signature = [
+            function.arguments.as_str(),
+            function.returns.as_deref().unwrap_or(""),
+        ];
+        for text in signature {
+            relations.extend(
+                qualified_names_in(text)
+                    .into_iter()
+                    .filter(|n| is_relation(n)),
+            );
+        }
+        relation_deps.insert(id, relations);
+        function_deps.insert(id, functions);
+    }
+
+    // Late: needs a relation, or (transitively) a late function.
+    let mut late: BTreeSet<&FunctionId> = relation_deps
+        .iter()
+        .filter(|(_, relations)| !relations.is_empty())
+        .map(|(id, _)| *id)
+        .collect();
+    loop {
+        let newly: Vec<&FunctionId> = function_deps
+            .iter()
+            .filter(|(id, needs)| !late.contains(*id) && needs.iter().any(|n| late.contains(n)))
+            .map(|(id, _)| *id)
+            .collect();
+        if newly.is_empty() {
+            break;
+        }
+        late.extend(newly);
+    }
+
+    let early_deps: BTreeMap<FunctionId, BTreeSet<FunctionId>> = function_deps
+        .iter()
+        .filter(|(id, _)| !late.contains(*id))
+        .map(|(id, needs)| ((*id).clone(), needs.clone()))
+        .collect();
+    let early =
+        toposort(&early_deps).map_err(|m| cycle_error("functions", m, |id| id.to_string()))?;
+
+    let mut late_deps: BTreeMap<LateNode, BTreeSet<LateNode>> = BTreeMap::new();
+    for id in &late {
+        let mut needs: BTreeSet<LateNode> = function_deps
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter(|n| late.contains(n))
+            .map(|n| LateNode::Function(n.clone()))
+            .collect();
+        needs.extend(
+            relation_deps
+                .get(id)
+                .into_iter()
+                .flatten()
+                .filter(|n| catalog.views.contains_key(*n))
+                .map(|n| LateNode::Relation(n.clone())),
+        );
+        late_deps.insert(LateNode::Function((*id).clone()), needs);
+    }
+    for (name, view) in &catalog.views {
+        let mut needs = BTreeSet::new();
+        for dep in &view.depends_on {
+            match dep {
+                ObjectRef::Relation { name: other } | ObjectRef::Type { name: other } => {
+                    if catalog.views.contains_key(other) {
+                        needs.insert(LateNode::Relation(other.clone()));
+                    }
+                }
+                ObjectRef::Function { id } => {
+                    if late.contains(id) {
+                        needs.insert(LateNode::Function(id.clone()));
+                    }
+                }
+            }
+        }
+        late_deps.insert(LateNode::Relation(name.clone()), needs);
+    }
+    let late = toposort(&late_deps).map_err(|m| {
+        cycle_error("views and functions", m, |node| match node {
+            LateNode::Relation(name) => name.to_string(),
+            LateNode::Function(id) => id.to_string(),
+        })
+    })?;
+    Ok(RoutineOrder { early, late })
+}
+
+/// Every `schema.name` pair written in `text` (canonical SQL: bare or double-quoted identifiers,
+/// no spaces around the dot). String literals are skipped. Used to find the table and view row
+/// types a function signature mentions; a spurious match only adds an ordering constraint.
+pub(crate) fn qualified_names_in(text: &str) -> BTreeSet<QualifiedName> {
+    #[derive(PartialEq)]
+    enum Token {
+        Ident(String),
+        Dot,
+        Other,
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c == '\'' {
+            i += 1;
+            while let Some(&d) = chars.get(i) {
+                i += 1;
+                if d == '\'' {
+                    if chars.get(i) == Some(&'\'') {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+            tokens.push(Token::Other);
+        } else if c == '"' {
+            let mut ident = String::new();
+            i += 1;
+            while let Some(&d) = chars.get(i) {
+                i += 1;
+                if d == '"' {
+                    if chars.get(i) == Some(&'"') {
+                        ident.push('"');
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                } else {
+                    ident.push(d);
+                }
+            }
+            tokens.push(Token::Ident(ident));
+        } else if c.is_alphabetic() || c == '_' || !c.is_ascii() {
+            let mut ident = String::new();
+            while let Some(&d) = chars.get(i) {
+                if d.is_alphanumeric() || d == '_' || d == '$' || !d.is_ascii() {
+                    ident.push(d.to_ascii_lowercase());
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            tokens.push(Token::Ident(ident));
+        } else if c.is_ascii_digit() {
+            while chars
+                .get(i)
+                .is_some_and(|d| d.is_ascii_alphanumeric() || *d == '.' || *d == '_')
+            {
+                i += 1;
+            }
+            tokens.push(Token::Other);
+        } else {
+            tokens.push(if c == '.' { Token::Dot } else { Token::Other });
+            i += 1;
+        }
+    }
+    let mut names = BTreeSet::new();
+    for window in tokens.windows(3) {
+        if let [Token::Ident(schema), Token::Dot, Token::Ident(name)] = window {
+            names.insert(QualifiedName::new(schema.as_str(), name.as_str()));
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(
+        edges: &[(&'static str, &[&'static str])],
+    ) -> BTreeMap<&'static str, BTreeSet<&'static str>> {
+        edges
+            .iter()
+            .map(|(node, needs)| (*node, needs.iter().copied().collect()))
+            .collect()
+    }
+
+    #[test]
+    fn dependencies_first_then_by_key() {
+        let deps = graph(&[("a", &["d"]), ("b", &[]), ("c", &["b"]), ("d", &[])]);
+        assert_eq!(toposort(&deps), Ok(vec!["b", "c", "d", "a"]));
+    }
+
+    #[test]
+    fn unknown_and_self_dependencies_are_ignored() {
+        let deps = graph(&[("a", &["a", "zzz"]), ("b", &["a"])]);
+        assert_eq!(toposort(&deps), Ok(vec!["a", "b"]));
+    }
+
+    #[test]
+    fn a_cycle_names_its_members_only() {
+        let deps = graph(&[
+            ("a", &["b"]),
+            ("b", &["c"]),
+            ("c", &["a"]),
+            ("d", &["a"]),
+            ("e", &[]),
+        ]);
+        assert_eq!(toposort(&deps), Err(vec!["a", "b", "c"]));
+    }
+
+    #[test]
+    fn qualified_names_in_signatures() {
+        let found = qualified_names_in(
+            r#"a public."UserAccounts", b "My ""Schema""".t[], c text DEFAULT 'x.y'::text, d numeric DEFAULT 1.5"#,
+        );
+        let expected: BTreeSet<QualifiedName> = [
+            QualifiedName::new("public", "UserAccounts"),
+            QualifiedName::new(r#"My "Schema""#, "t"),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(found, expected);
+        assert_eq!(
+            qualified_names_in("SETOF fx.order_items"),
+            [QualifiedName::new("fx", "order_items")]
+                .into_iter()
+                .collect()
+        );
+        assert!(qualified_names_in("TABLE(a integer, b text)").is_empty());
+    }
+}

@@ -1,0 +1,397 @@
+//! A whole catalog as one DDL script.
+//!
+//! [`render_catalog`] writes the statements that recreate a [`Catalog`] in an empty database, in
+//! pg_dump's spirit: objects that others may need come first, dependencies among objects of one
+//! kind are sorted ([`crate::order`]), and constraints that could form cycles (foreign keys) are
+//! added once every table exists. The output is a function of the catalog alone.
+//!
+//! The catalog is read as the introspector produces it: objects a partition or inheritance
+//! child receives from its parent (cloned constraints, attached partition indexes, cloned
+//! triggers) are not listed on the child, and columns the child does not declare itself are
+//! marked `inherited`. An index that implements a constraint (it has the constraint's name) is
+//! created by the constraint and skipped as an index.
+
+use std::collections::BTreeSet;
+
+use retort_catalog::{Catalog, ConstraintKind, QualifiedName, Table};
+
+use crate::ddl;
+use crate::error::RenderError;
+use crate::order::{self, LateNode};
+use crate::quote::{quote_ident, quote_qualified};
+
+/// Statements grouped as they are printed: a blank line between non-empty groups.
+#[derive(Default)]
+struct Script {
+    groups: Vec<Vec<String>>,
+}
+
+impl Script {
+    fn group(&mut self, statements: Vec<String>) {
+        if !statements.is_empty() {
+            self.groups.push(statements);
+        }
+    }
+
+    fn finish(self) -> String {
+        let mut out = String::from(HEADER);
+        for group in self.groups {
+            out.push('\n');
+            for statement in group {
+                out.push_str(&statement);
+                out.push_str(";\n");
+            }
+        }
+        out
+    }
+}
+
+const HEADER: &str = "\
+-- Schema script produced by `retort inspect`: loaded into an empty database (with psql or as
+-- one batch), it recreates the inspected schema.
+SET check_function_bodies = false;
+SET client_min_messages = warning;
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+";
+
+/// Renders the DDL script that recreates `catalog` in an empty database.
+pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
+    let types = order::type_order(catalog)?;
+    let tables = order::table_order(catalog)?;
+    let routines = order::routine_order(catalog)?;
+    let tables: Vec<&Table> = tables
+        .iter()
+        .filter_map(|name| catalog.tables.get(name))
+        .collect();
+    let mut script = Script::default();
+
+    // 1. Schemas.
+    let mut group = Vec::new();
+    for schema in catalog.schemas.values() {
+        group.push(ddl::create_schema(schema));
+        if let Some(text) = &schema.comment {
+            group.push(ddl::comment(
+                &format!("SCHEMA {}", quote_ident(schema.name.as_str())),
+                text,
+            ));
+        }
+    }
+    script.group(group);
+
+    // 2. Extensions.
+    let mut group = Vec::new();
+    for extension in catalog.extensions.values() {
+        group.push(ddl::create_extension(extension));
+        if let Some(text) = &extension.comment {
+            group.push(ddl::comment(
+                &format!("EXTENSION {}", quote_ident(extension.name.as_str())),
+                text,
+            ));
+        }
+    }
+    script.group(group);
+
+    // 3. Sequences: they depend on nothing but their schema, and defaults of domains and
+    //    columns may name them (`nextval('s'::regclass)` is resolved when the default is set).
+    script.group(
+        catalog
+            .sequences
+            .values()
+            .map(ddl::create_sequence)
+            .collect(),
+    );
+
+    // 4. Enums, domains and composite types.
+    let mut group = Vec::new();
+    for name in &types {
+        if let Some(e) = catalog.enums.get(name) {
+            group.push(ddl::create_enum(e));
+        } else if let Some(domain) = catalog.domains.get(name) {
+            group.extend(ddl::create_domain(domain));
+        } else if let Some(composite) = catalog.composite_types.get(name) {
+            group.push(ddl::create_composite(composite));
+        }
+    }
+    script.group(group);
+
+    // 5. Functions and procedures that need no table or view.
+    let mut group = Vec::new();
+    for id in &routines.early {
+        if let Some(function) = catalog.functions.get(id) {
+            group.push(ddl::create_function(function)?);
+        }
+    }
+    script.group(group);
+
+    // 6. Tables, parents first.
+    let mut group = Vec::new();
+    for table in &tables {
+        let parents = parents_of(catalog, table)?;
+        group.extend(ddl::create_table(table, &parents));
+    }
+    script.group(group);
+
+    // 7. Sequence ownership.
+    script.group(
+        catalog
+            .sequences
+            .values()
+            .filter_map(ddl::sequence_owned_by)
+            .collect(),
+    );
+
+    // 8. Primary keys, unique and exclusion constraints.
+    let mut group = Vec::new();
+    for table in &tables {
+        for constraint in table.constraints.values() {
+            if matches!(
+                constraint.kind,
+                ConstraintKind::PrimaryKey { .. }
+                    | ConstraintKind::Unique { .. }
+                    | ConstraintKind::Exclusion { .. }
+            ) {
+                group.push(ddl::add_constraint(table, constraint));
+            }
+        }
+    }
+    script.group(group);
+
+    // 9. Indexes on tables.
+    let constraint_indexes = constraint_index_names(catalog);
+    let is_view = |name: &QualifiedName| catalog.views.contains_key(name);
+    script.group(
+        catalog
+            .indexes
+            .values()
+            .filter(|i| !is_view(&i.table) && !constraint_indexes.contains(&i.name))
+            .map(ddl::create_index)
+            .collect(),
+    );
+
+    // 10. Views, materialized views and the functions that use tables or views, then the
+    //     indexes of materialized views.
+    let mut group = Vec::new();
+    for node in &routines.late {
+        match node {
+            LateNode::Relation(name) => {
+                if let Some(view) = catalog.views.get(name) {
+                    group.push(ddl::create_view(view));
+                }
+            }
+            LateNode::Function(id) => {
+                if let Some(function) = catalog.functions.get(id) {
+                    group.push(ddl::create_function(function)?);
+                }
+            }
+        }
+    }
+    script.group(group);
+    script.group(
+        catalog
+            .indexes
+            .values()
+            .filter(|i| is_view(&i.table))
+            .map(ddl::create_index)
+            .collect(),
+    );
+
+    // 11. Foreign keys, then checks added NOT VALID.
+    let mut foreign_keys = Vec::new();
+    let mut unvalidated_checks = Vec::new();
+    for table in &tables {
+        for constraint in table.constraints.values() {
+            match constraint.kind {
+                ConstraintKind::ForeignKey { .. } => {
+                    foreign_keys.push(ddl::add_constraint(table, constraint));
+                }
+                ConstraintKind::Check { .. } if constraint.not_valid => {
+                    unvalidated_checks.push(ddl::add_constraint(table, constraint));
+                }
+                _ => {}
+            }
+        }
+    }
+    foreign_keys.extend(unvalidated_checks);
+    script.group(foreign_keys);
+
+    // 12. Triggers, then their firing states.
+    let mut group: Vec<String> = catalog.triggers.values().map(ddl::create_trigger).collect();
+    group.extend(catalog.triggers.values().filter_map(ddl::trigger_enabled));
+    script.group(group);
+
+    // 13. Row level security and policies.
+    let mut group = Vec::new();
+    for table in catalog.tables.values() {
+        group.extend(ddl::enable_row_security(table));
+    }
+    for table in catalog.tables.values() {
+        for policy in table.policies.values() {
+            group.push(ddl::create_policy(&table.name, policy));
+        }
+    }
+    script.group(group);
+
+    // 14. Comments.
+    script.group(comments(catalog));
+
+    Ok(script.finish())
+}
+
+/// The partition parent, or the inheritance parents in order.
+fn parents_of<'a>(catalog: &'a Catalog, table: &Table) -> Result<Vec<&'a Table>, RenderError> {
+    let names: Vec<&QualifiedName> = match &table.partition_of {
+        Some(partition_of) => vec![&partition_of.parent],
+        None => table.inherits.iter().collect(),
+    };
+    names
+        .into_iter()
+        .map(|name| {
+            catalog
+                .tables
+                .get(name)
+                .ok_or_else(|| RenderError::MissingParent {
+                    table: table.name.to_string(),
+                    parent: name.to_string(),
+                })
+        })
+        .collect()
+}
+
+/// Names of the indexes that primary key, unique and exclusion constraints create (an index
+/// implementing a constraint always has the constraint's name and the table's schema).
+fn constraint_index_names(catalog: &Catalog) -> BTreeSet<QualifiedName> {
+    catalog
+        .tables
+        .values()
+        .flat_map(|table| {
+            table
+                .constraints
+                .values()
+                .filter(|c| {
+                    matches!(
+                        c.kind,
+                        ConstraintKind::PrimaryKey { .. }
+                            | ConstraintKind::Unique { .. }
+                            | ConstraintKind::Exclusion { .. }
+                    )
+                })
+                .map(|c| QualifiedName::new(table.name.schema.clone(), c.name.clone()))
+        })
+        .collect()
+}
+
+/// `COMMENT ON` for every object that has a comment (schemas and extensions are commented
+/// where they are created).
+fn comments(catalog: &Catalog) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in catalog.enums.values() {
+        if let Some(text) = &e.comment {
+            out.push(ddl::comment(
+                &format!("TYPE {}", quote_qualified(&e.name)),
+                text,
+            ));
+        }
+    }
+    for domain in catalog.domains.values() {
+        if let Some(text) = &domain.comment {
+            out.push(ddl::comment(
+                &format!("DOMAIN {}", quote_qualified(&domain.name)),
+                text,
+            ));
+        }
+        for check in domain.checks.values() {
+            if let Some(text) = &check.comment {
+                out.push(ddl::comment(
+                    &ddl::domain_constraint_target(&domain.name, &check.name),
+                    text,
+                ));
+            }
+        }
+    }
+    for composite in catalog.composite_types.values() {
+        if let Some(text) = &composite.comment {
+            out.push(ddl::comment(
+                &format!("TYPE {}", quote_qualified(&composite.name)),
+                text,
+            ));
+        }
+        for attribute in &composite.attributes {
+            if let Some(text) = &attribute.comment {
+                out.push(ddl::comment(
+                    &ddl::column_target(&composite.name, &attribute.name),
+                    text,
+                ));
+            }
+        }
+    }
+    for sequence in catalog.sequences.values() {
+        if let Some(text) = &sequence.comment {
+            out.push(ddl::comment(
+                &format!("SEQUENCE {}", quote_qualified(&sequence.name)),
+                text,
+            ));
+        }
+    }
+    for function in catalog.functions.values() {
+        if let Some(text) = &function.comment {
+            out.push(ddl::comment(&ddl::function_signature(function), text));
+        }
+    }
+    for table in catalog.tables.values() {
+        if let Some(text) = &table.comment {
+            out.push(ddl::comment(
+                &format!("TABLE {}", quote_qualified(&table.name)),
+                text,
+            ));
+        }
+        for column in &table.columns {
+            if let Some(text) = &column.comment {
+                out.push(ddl::comment(
+                    &ddl::column_target(&table.name, &column.name),
+                    text,
+                ));
+            }
+        }
+        for constraint in table.constraints.values() {
+            if let Some(text) = &constraint.comment {
+                out.push(ddl::comment(
+                    &ddl::constraint_target(&table.name, &constraint.name),
+                    text,
+                ));
+            }
+        }
+        for policy in table.policies.values() {
+            if let Some(text) = &policy.comment {
+                out.push(ddl::comment(&ddl::policy_target(&table.name, policy), text));
+            }
+        }
+    }
+    for index in catalog.indexes.values() {
+        if let Some(text) = &index.comment {
+            out.push(ddl::comment(&ddl::index_target(index), text));
+        }
+    }
+    for view in catalog.views.values() {
+        if let Some(text) = &view.comment {
+            let kind = if view.materialized {
+                "MATERIALIZED VIEW"
+            } else {
+                "VIEW"
+            };
+            out.push(ddl::comment(
+                &format!("{kind} {}", quote_qualified(&view.name)),
+                text,
+            ));
+        }
+        for (column, text) in &view.column_comments {
+            out.push(ddl::comment(&ddl::column_target(&view.name, column), text));
+        }
+    }
+    for trigger in catalog.triggers.values() {
+        if let Some(text) = &trigger.comment {
+            out.push(ddl::comment(&ddl::trigger_target(trigger), text));
+        }
+    }
+    out
+}
