@@ -382,6 +382,7 @@ fn views(rows: &Rows, catalog: &mut Catalog) -> Result<BTreeMap<u32, QualifiedNa
 }
 
 fn columns(rows: &Rows, types: &UserTypes, catalog: &mut Catalog) -> Result<()> {
+    let mut by_table: BTreeMap<QualifiedName, Vec<(i16, Column)>> = BTreeMap::new();
     for r in rows.each(Query::Columns) {
         let relation = r.qname("schema", "relation")?;
         let relkind = r.text("relkind")?;
@@ -392,10 +393,10 @@ fn columns(rows: &Rows, types: &UserTypes, catalog: &mut Catalog) -> Result<()> 
             }
             continue;
         }
-        let Some(table) = catalog.tables.get_mut(&relation) else {
+        if !catalog.tables.contains_key(&relation) {
             // A table filtered out (e.g. owned by an extension) while its columns were not.
             continue;
-        };
+        }
         let default: Option<SqlExpr> = r.expr("default_expr")?;
         let generated = match r.text("generated")?.as_str() {
             "" => None,
@@ -427,17 +428,28 @@ fn columns(rows: &Rows, types: &UserTypes, catalog: &mut Catalog) -> Result<()> 
         let is_partition: bool = r.get("is_partition")?;
         let inherit_count: i32 = r.get("inherit_count")?;
         let is_local: bool = r.get("is_local")?;
-        table.columns.push(Column {
-            name: r.ident("name")?,
-            data_type: types.type_ref(r.text("data_type")?, r.get("data_type_oid")?),
-            not_null: r.get("not_null")?,
-            default: if generated.is_some() { None } else { default },
-            identity,
-            generated,
-            collation: r.opt_qname("collation_schema", "collation_name")?,
-            inherited: inherit_count > 0 && (is_partition || !is_local),
-            comment,
-        });
+        let position: i16 = r.get("position")?;
+        let columns = by_table.entry(relation).or_default();
+        columns.push((
+            position,
+            Column {
+                name: r.ident("name")?,
+                data_type: types.type_ref(r.text("data_type")?, r.get("data_type_oid")?),
+                not_null: r.get("not_null")?,
+                default: if generated.is_some() { None } else { default },
+                identity,
+                generated,
+                collation: r.opt_qname("collation_schema", "collation_name")?,
+                inherited: inherit_count > 0 && (is_partition || !is_local),
+                comment,
+            },
+        ));
+    }
+    for (name, mut columns) in by_table {
+        columns.sort_by_key(|(position, _)| *position);
+        if let Some(table) = catalog.tables.get_mut(&name) {
+            table.columns = columns.into_iter().map(|(_, c)| c).collect();
+        }
     }
     Ok(())
 }
@@ -455,9 +467,9 @@ struct ConstraintIndex {
 fn indexes(rows: &Rows, catalog: &mut Catalog) -> Result<BTreeMap<u32, ConstraintIndex>> {
     let mut backing = BTreeMap::new();
     for r in rows.each(Query::Indexes) {
-        let key_count = usize::try_from(r.get::<i16>("key_count")?)
-            .map_err(|_| r.bad("negative key count"))?;
-        let defs: Vec<String> = r.get("key_defs")?;
+        let key_count =
+            usize::try_from(r.get::<i16>("key_count")?).map_err(|_| r.bad("negative key count"))?;
+        let defs: Vec<Option<String>> = r.get("key_defs")?;
         let columns: Vec<Option<String>> = r.get("key_columns")?;
         let coll_schemas: Vec<Option<String>> = r.get("key_collation_schemas")?;
         let coll_names: Vec<Option<String>> = r.get("key_collation_names")?;
@@ -480,9 +492,12 @@ fn indexes(rows: &Rows, catalog: &mut Catalog) -> Result<BTreeMap<u32, Constrain
         }
         let mut elements = Vec::with_capacity(key_count);
         for k in 0..key_count {
-            let key = match &columns[k] {
-                Some(column) => IndexKey::Column(Ident::new(column.clone())),
-                None => IndexKey::Expression(SqlExpr::new(strip_outer_parens(&defs[k]))),
+            let key = match (&columns[k], &defs[k]) {
+                (Some(column), _) => IndexKey::Column(Ident::new(column.clone())),
+                (None, Some(def)) => IndexKey::Expression(SqlExpr::new(strip_outer_parens(def))),
+                (None, None) => {
+                    return Err(r.bad("index key is neither a column nor an expression"));
+                }
             };
             let pair = |s: &Option<String>, n: &Option<String>| match (s, n) {
                 (Some(s), Some(n)) => Some(QualifiedName::new(s.as_str(), n.as_str())),
@@ -642,8 +657,7 @@ fn constraints(
             "x" => {
                 let ix = index()?;
                 let operators: Vec<String> = r.get("exclusion_operators")?;
-                let operator_schemas: Vec<Option<String>> =
-                    r.get("exclusion_operator_schemas")?;
+                let operator_schemas: Vec<Option<String>> = r.get("exclusion_operator_schemas")?;
                 if operators.len() != ix.elements.len()
                     || operator_schemas.len() != ix.elements.len()
                 {
@@ -851,10 +865,13 @@ fn triggers(rows: &Rows, catalog: &mut Catalog) -> Result<()> {
 /// `tgargs` holds each argument followed by a NUL byte.
 fn split_trigger_arguments(raw: &[u8], count: usize) -> Option<Vec<String>> {
     let mut out = Vec::with_capacity(count);
-    for part in raw.split(|&b| b == 0).take(count) {
-        out.push(String::from_utf8(part.to_vec()).ok()?);
+    let mut rest = raw;
+    for _ in 0..count {
+        let end = rest.iter().position(|&b| b == 0)?;
+        out.push(String::from_utf8(rest[..end].to_vec()).ok()?);
+        rest = &rest[end + 1..];
     }
-    (out.len() == count).then_some(out)
+    Some(out)
 }
 
 /// The condition of `... FOR EACH ROW WHEN (cond) EXECUTE FUNCTION ...` in a trigger definition

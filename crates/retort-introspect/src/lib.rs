@@ -132,7 +132,8 @@ pub async fn introspect(
         .batch(
             "begin",
             "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
-             SELECT pg_catalog.set_config('search_path', '', true);",
+             SELECT pg_catalog.set_config('search_path', '', true); \
+             SELECT pg_catalog.set_config('work_mem', '64MB', true);",
         )
         .await?;
     let result = read_all(&mut session, options).await;
@@ -168,12 +169,13 @@ async fn read_all(
             column: "server_version_num",
             detail: e.to_string(),
         })?;
-    let version: u32 = version_text
-        .trim()
-        .parse()
-        .map_err(|_| IntrospectError::UnsupportedServer {
-            found: version_text.clone(),
-        })?;
+    let version: u32 =
+        version_text
+            .trim()
+            .parse()
+            .map_err(|_| IntrospectError::UnsupportedServer {
+                found: version_text.clone(),
+            })?;
     if version < MIN_SERVER_VERSION_NUM {
         return Err(IntrospectError::UnsupportedServer {
             found: format!("{}.{}", version / 10_000, version % 10_000),

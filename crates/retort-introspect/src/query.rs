@@ -4,6 +4,8 @@
 //! - `{{schema:ALIAS}}`: the schema filter on the `pg_namespace` row `ALIAS` (system schemas
 //!   left out; `$1` the schemas to include, empty for all; `$2` the schemas to exclude);
 //! - `{{not_ext:CATALOG:OID}}`: the object is not a member of an extension;
+//! - `{{comment:CATALOG:OID:SUBID}}`: the object's comment (a direct `pg_description` lookup,
+//!   cheaper per row than `obj_description`);
 //! - `{{NAME}}`: a version-dependent fragment (see [`Fragments`]).
 
 use crate::IntrospectError;
@@ -156,6 +158,14 @@ fn not_extension_member(catalog: &str, oid: &str) -> String {
     )
 }
 
+fn comment(catalog: &str, oid: &str, sub_id: &str) -> String {
+    format!(
+        "(SELECT dsc.description FROM pg_catalog.pg_description dsc \
+         WHERE dsc.classoid = 'pg_catalog.{catalog}'::pg_catalog.regclass \
+         AND dsc.objoid = {oid} AND dsc.objsubid = {sub_id})"
+    )
+}
+
 fn expand(template: &str, fragments: &Fragments) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + 512);
     let mut rest = template;
@@ -172,6 +182,10 @@ fn expand(template: &str, fragments: &Fragments) -> Result<String, String> {
             (Some("not_ext"), Some(catalog), Some(oid)) => {
                 out.push_str(&not_extension_member(catalog, oid))
             }
+            (Some("comment"), Some(catalog), Some(oid)) => match (parts.next(), parts.next()) {
+                (Some(sub), None) => out.push_str(&comment(catalog, oid, sub)),
+                _ => return Err(format!("malformed placeholder {{{{{placeholder}}}}}")),
+            },
             (Some(name), None, None) => out.push_str(
                 fragments
                     .get(name)
@@ -202,8 +216,12 @@ mod tests {
 
     #[test]
     fn version_fragments_differ_where_catalogs_differ() {
-        let old = Query::Indexes.sql(&Fragments::for_version(140_000)).expect("expands");
-        let new = Query::Indexes.sql(&Fragments::for_version(150_000)).expect("expands");
+        let old = Query::Indexes
+            .sql(&Fragments::for_version(140_000))
+            .expect("expands");
+        let new = Query::Indexes
+            .sql(&Fragments::for_version(150_000))
+            .expect("expands");
         assert!(!old.contains("indnullsnotdistinct"));
         assert!(new.contains("indnullsnotdistinct"));
     }

@@ -32,7 +32,7 @@ SELECT n.nspname AS schema,
              JOIN pg_catalog.pg_operator op ON op.oid = x.opoid
              JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
              ORDER BY x.ord) AS exclusion_operator_schemas,
-       pg_catalog.obj_description(con.oid, 'pg_constraint') AS comment
+       {{comment:pg_constraint:con.oid:0}} AS comment
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -4,7 +4,7 @@ SELECT n.nspname AS schema,
        con.conname AS name,
        pg_catalog.pg_get_expr(con.conbin, 0) AS expression,
        NOT con.convalidated AS not_valid,
-       pg_catalog.obj_description(con.oid, 'pg_constraint') AS comment
+       {{comment:pg_constraint:con.oid:0}} AS comment
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_type t ON t.oid = con.contypid
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace

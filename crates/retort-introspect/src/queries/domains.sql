@@ -8,7 +8,7 @@ SELECT t.oid AS oid,
        t.typnotnull AS not_null,
        CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation THEN cn.nspname END AS collation_schema,
        CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation THEN co.collname END AS collation_name,
-       pg_catalog.obj_description(t.oid, 'pg_type') AS comment
+       {{comment:pg_type:t.oid:0}} AS comment
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype

@@ -3,7 +3,7 @@ SELECT n.nspname AS schema,
        t.typname AS name,
        COALESCE(pg_catalog.array_agg(e.enumlabel ORDER BY e.enumsortorder)
                 FILTER (WHERE e.enumlabel IS NOT NULL), '{}') AS labels,
-       pg_catalog.obj_description(t.oid, 'pg_type') AS comment
+       {{comment:pg_type:t.oid:0}} AS comment
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid

@@ -2,7 +2,7 @@
 SELECT e.extname AS name,
        n.nspname AS schema,
        e.extversion AS version,
-       pg_catalog.obj_description(e.oid, 'pg_extension') AS comment
+       {{comment:pg_extension:e.oid:0}} AS comment
 FROM pg_catalog.pg_extension e
 JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
 WHERE e.extname <> 'plpgsql'

@@ -18,7 +18,7 @@ SELECT p.oid AS oid,
        p.procost::text AS cost,
        p.prorows::text AS rows,
        COALESCE(p.proconfig, '{}') AS config,
-       pg_catalog.obj_description(p.oid, 'pg_proc') AS comment
+       {{comment:pg_proc:p.oid:0}} AS comment
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang

@@ -10,7 +10,7 @@ SELECT n.nspname AS schema,
              ORDER BY 1) AS roles,
        pg_catalog.pg_get_expr(pol.polqual, pol.polrelid) AS using_expr,
        pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check,
-       pg_catalog.obj_description(pol.oid, 'pg_policy') AS comment
+       {{comment:pg_policy:pol.oid:0}} AS comment
 FROM pg_catalog.pg_policy pol
 JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

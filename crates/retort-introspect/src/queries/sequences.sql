@@ -12,7 +12,7 @@ SELECT n.nspname AS schema,
        owner.schema AS owner_schema,
        owner.tbl AS owner_table,
        owner.col AS owner_column,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       {{comment:pg_class:c.oid:0}} AS comment
 FROM pg_catalog.pg_sequence s
 JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -11,7 +11,7 @@ SELECT n.nspname AS schema,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
        COALESCE(parents.schemas, '{}') AS parent_schemas,
        COALESCE(parents.names, '{}') AS parent_names,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       {{comment:pg_class:c.oid:0}} AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid

@@ -19,7 +19,7 @@ SELECT n.nspname AS schema,
        t.tgoldtable AS old_table,
        t.tgnewtable AS new_table,
        pg_catalog.pg_get_triggerdef(t.oid) AS definition,
-       pg_catalog.obj_description(t.oid, 'pg_trigger') AS comment
+       {{comment:pg_trigger:t.oid:0}} AS comment
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -6,7 +6,7 @@ SELECT c.oid AS oid,
        pg_catalog.pg_get_viewdef(c.oid) AS definition,
        COALESCE(c.reloptions, '{}') AS options,
        c.relispopulated AS populated,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       {{comment:pg_class:c.oid:0}} AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm')
