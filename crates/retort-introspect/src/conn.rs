@@ -906,15 +906,18 @@ fn classify(err: &tokio_postgres::Error, url: &DatabaseUrl, target: &str) -> Con
             reason: "the server closed the connection unexpectedly".to_owned(),
         };
     }
-    if kind == "authentication error" {
-        let cause = std::error::Error::source(err)
-            .map(|c| c.to_string())
-            .unwrap_or_default();
-        let message = if cause == "password missing" {
-            "the server requires a password and the URL has none".to_owned()
-        } else {
-            format!("authentication failed: {}", one_line(&cause))
+    let cause = std::error::Error::source(err)
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    if cause == "password missing" {
+        // Reported as a configuration error by tokio-postgres when the server asks for one.
+        return ConnError::Authentication {
+            target,
+            message: "the server requires a password and the URL has none".to_owned(),
         };
+    }
+    if kind == "authentication error" {
+        let message = format!("authentication failed: {}", one_line(&cause));
         return ConnError::Authentication {
             target,
             message: url.scrub(&message),
@@ -1387,7 +1390,10 @@ mod tests {
             err("postgres://u@h/db?sslrootcert=system&sslmode=verify-ca"),
             "sslrootcert=system requires sslmode=verify-full (not verify-ca)"
         );
-        assert_eq!(err("postgres://u@h/db?sslrootcert="), "sslrootcert is empty");
+        assert_eq!(
+            err("postgres://u@h/db?sslrootcert="),
+            "sslrootcert is empty"
+        );
     }
 
     #[test]
@@ -1417,7 +1423,9 @@ mod tests {
             url("postgres://u@h/db?connect_timeout=1").connect_timeout(),
             Some(Duration::from_secs(2))
         );
-        assert!(err("postgres://u@h/db?connect_timeout=1.5").starts_with("invalid connect_timeout"));
+        assert!(
+            err("postgres://u@h/db?connect_timeout=1.5").starts_with("invalid connect_timeout")
+        );
         assert!(err("postgres://u@h/db?connect_timeout=-1").starts_with("invalid connect_timeout"));
         assert!(
             err("postgres://u@h/db?target_session_attrs=primary")
