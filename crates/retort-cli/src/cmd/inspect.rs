@@ -1,0 +1,116 @@
+//! `retort inspect [URL]`: read a live database into a catalog and print it.
+
+use std::io::Write as _;
+
+use anyhow::Context as _;
+use retort_catalog::Catalog;
+use retort_introspect::conn::connect;
+use retort_introspect::{IntrospectOptions, Introspection, introspect};
+
+use crate::report::InputError;
+use crate::source;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// PostgreSQL URL (postgres://user:password@host:port/dbname?sslmode=...); defaults to
+    /// $DATABASE_URL, then DATABASE_URL in ./.env. Prefer the environment for URLs with a
+    /// password: command lines are visible to other users.
+    #[arg(value_name = "URL")]
+    url: Option<String>,
+    /// Read only this schema (repeatable); by default every schema except the system ones.
+    #[arg(long = "schema", value_name = "NAME")]
+    schemas: Vec<String>,
+    /// Leave this schema out (repeatable).
+    #[arg(long = "exclude-schema", value_name = "NAME")]
+    exclude_schemas: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Sql)]
+    format: Format,
+    /// Leave out objects retort cannot represent, with a warning each, instead of failing.
+    #[arg(long)]
+    allow_unsupported: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// An ordered DDL script.
+    Sql,
+    /// The catalog model as JSON.
+    Json,
+}
+
+pub async fn run(args: Args) -> anyhow::Result<()> {
+    let url = source::database_url(args.url.as_deref())?;
+    let client = connect(&url).await?;
+    let options = IntrospectOptions {
+        include_schemas: args.schemas,
+        exclude_schemas: args.exclude_schemas,
+    };
+    let Introspection {
+        catalog,
+        unsupported,
+        ..
+    } = introspect(&client, &options)
+        .await
+        .with_context(|| format!("reading database {}", url.database()))?;
+
+    if !unsupported.is_empty() {
+        if !args.allow_unsupported {
+            const SHOWN: usize = 10;
+            let mut names: Vec<String> = unsupported
+                .iter()
+                .take(SHOWN)
+                .map(|object| format!("{} {}", object.kind, object.name))
+                .collect();
+            if unsupported.len() > SHOWN {
+                names.push(format!("and {} more", unsupported.len() - SHOWN));
+            }
+            return Err(InputError(format!(
+                "the database has {} object(s) retort cannot represent: {} \
+                 (pass --allow-unsupported to leave them out)",
+                unsupported.len(),
+                names.join(", ")
+            ))
+            .into());
+        }
+        for object in &unsupported {
+            eprintln!(
+                "warning: left out {} {}: not supported",
+                object.kind, object.name
+            );
+        }
+    }
+
+    let text = render(&catalog, args.format)?;
+    write_stdout(&text)
+}
+
+/// The whole output, built before anything is written.
+fn render(catalog: &Catalog, format: Format) -> anyhow::Result<String> {
+    let mut text = match format {
+        Format::Sql => {
+            retort_sql::script::render_catalog(catalog).context("rendering the schema as SQL")?
+        }
+        Format::Json => {
+            serde_json::to_string_pretty(catalog).context("rendering the schema as JSON")?
+        }
+    };
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// One write, so a failure never leaves partial output. A closed pipe (`retort inspect | head`)
+/// is not an error.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e).context("writing to standard output"),
+    }
+}

@@ -1,0 +1,221 @@
+//! Where the database URL comes from: the command line, else the `DATABASE_URL` environment
+//! variable, else a `DATABASE_URL` line in `./.env`.
+//!
+//! The `.env` file is only read, never loaded into the process environment, and it is optional.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use anyhow::Context as _;
+use retort_introspect::conn::DatabaseUrl;
+
+use crate::report::InputError;
+
+/// The environment variable (and `.env` key) holding the database URL.
+pub const DATABASE_URL: &str = "DATABASE_URL";
+
+/// Where a URL was found, for error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Argument,
+    Environment,
+    DotEnv,
+}
+
+/// The URL to connect to: `arg`, else `$DATABASE_URL`, else `DATABASE_URL` in `./.env`.
+pub fn database_url(arg: Option<&str>) -> anyhow::Result<DatabaseUrl> {
+    resolve(arg, std::env::var_os(DATABASE_URL), Path::new(".env"))
+}
+
+fn resolve(arg: Option<&str>, env: Option<OsString>, dotenv: &Path) -> anyhow::Result<DatabaseUrl> {
+    let (text, origin) = match find(arg, env, dotenv)? {
+        Some(found) => found,
+        None => {
+            return Err(
+                InputError(format!("no database URL: pass one or set {DATABASE_URL}")).into(),
+            );
+        }
+    };
+    let parsed = text.parse::<DatabaseUrl>();
+    match origin {
+        Origin::Argument => Ok(parsed?),
+        Origin::Environment => {
+            parsed.with_context(|| format!("{DATABASE_URL} from the environment"))
+        }
+        Origin::DotEnv => {
+            parsed.with_context(|| format!("{DATABASE_URL} from {}", dotenv.display()))
+        }
+    }
+}
+
+fn find(
+    arg: Option<&str>,
+    env: Option<OsString>,
+    dotenv: &Path,
+) -> anyhow::Result<Option<(String, Origin)>> {
+    if let Some(arg) = arg {
+        return Ok(Some((arg.to_owned(), Origin::Argument)));
+    }
+    if let Some(value) = env.filter(|v| !v.is_empty()) {
+        let value = value
+            .into_string()
+            .map_err(|_| InputError(format!("{DATABASE_URL} is not valid UTF-8")))?;
+        return Ok(Some((value, Origin::Environment)));
+    }
+    Ok(read_dotenv(dotenv)?.map(|value| (value, Origin::DotEnv)))
+}
+
+/// The first `DATABASE_URL` entry of a `.env` file; `None` when the file does not exist or has
+/// no such entry. Parse errors never quote the offending line, which may hold a password.
+fn read_dotenv(path: &Path) -> anyhow::Result<Option<String>> {
+    let shown = path.display();
+    let entries = match dotenvy::from_path_iter(path) {
+        Ok(entries) => entries,
+        Err(e) if e.not_found() => return Ok(None),
+        Err(e) => return Err(InputError(format!("cannot read {shown}: {}", describe(&e))).into()),
+    };
+    for entry in entries {
+        let (key, value) =
+            entry.map_err(|e| InputError(format!("cannot read {shown}: {}", describe(&e))))?;
+        if key == DATABASE_URL && !value.is_empty() {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+fn describe(err: &dotenvy::Error) -> String {
+    match err {
+        dotenvy::Error::LineParse(line, _) => {
+            let key = line
+                .trim_start()
+                .trim_start_matches("export ")
+                .split(['=', ' ', '\t'])
+                .next()
+                .unwrap_or_default();
+            let plain = !key.is_empty()
+                && key.len() <= 64
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if plain {
+                format!("malformed entry {key}")
+            } else {
+                "malformed line".to_owned()
+            }
+        }
+        dotenvy::Error::Io(io) => {
+            let text = io.to_string();
+            match text.rfind(" (os error ") {
+                Some(at) => text[..at].to_lowercase(),
+                None => text.to_lowercase(),
+            }
+        }
+        dotenvy::Error::EnvVar(_) => "invalid variable substitution".to_owned(),
+        _ => "unreadable".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir_with_env(contents: &str) -> tempfile::TempDir {
+        let dir = match tempfile::tempdir() {
+            Ok(dir) => dir,
+            Err(e) => panic!("tempdir: {e}"),
+        };
+        if let Err(e) = std::fs::write(dir.path().join(".env"), contents) {
+            panic!("write .env: {e}");
+        }
+        dir
+    }
+
+    fn database(result: anyhow::Result<DatabaseUrl>) -> String {
+        match result {
+            Ok(url) => url.database().to_owned(),
+            Err(e) => panic!("{e:#}"),
+        }
+    }
+
+    fn message(result: anyhow::Result<DatabaseUrl>) -> String {
+        match result {
+            Ok(url) => panic!("unexpectedly resolved {url}"),
+            Err(e) => format!("{e:#}"),
+        }
+    }
+
+    #[test]
+    fn argument_then_environment_then_dotenv() {
+        let dir = dir_with_env("OTHER=1\nDATABASE_URL=postgres://u@h/from_file\n");
+        let dotenv = dir.path().join(".env");
+        let env = Some(OsString::from("postgres://u@h/from_env"));
+        assert_eq!(
+            database(resolve(
+                Some("postgres://u@h/from_arg"),
+                env.clone(),
+                &dotenv
+            )),
+            "from_arg"
+        );
+        assert_eq!(database(resolve(None, env, &dotenv)), "from_env");
+        assert_eq!(database(resolve(None, None, &dotenv)), "from_file");
+        // An empty variable counts as unset.
+        assert_eq!(
+            database(resolve(None, Some(OsString::new()), &dotenv)),
+            "from_file"
+        );
+    }
+
+    #[test]
+    fn dotenv_quotes_and_export() {
+        let dir = dir_with_env("# comment\nexport DATABASE_URL=\"postgres://u@h/quoted\"\n");
+        assert_eq!(
+            database(resolve(None, None, &dir.path().join(".env"))),
+            "quoted"
+        );
+    }
+
+    #[test]
+    fn nothing_found() {
+        let dir = dir_with_env("OTHER=1\n");
+        let expected = "no database URL: pass one or set DATABASE_URL";
+        assert_eq!(
+            message(resolve(None, None, &dir.path().join(".env"))),
+            expected
+        );
+        assert_eq!(
+            message(resolve(None, None, &dir.path().join("missing.env"))),
+            expected
+        );
+    }
+
+    #[test]
+    fn errors_say_where_the_url_came_from_and_hide_passwords() {
+        let dir = dir_with_env("DATABASE_URL=postgres://u:Hunter2Pw@h:x/db\n");
+        let dotenv = dir.path().join(".env");
+        let text = message(resolve(None, None, &dotenv));
+        assert_eq!(
+            text,
+            format!(
+                "DATABASE_URL from {}: invalid database URL: invalid port",
+                dotenv.display()
+            )
+        );
+        let text = message(resolve(
+            None,
+            Some(OsString::from("postgres://u:Hunter2Pw@h:x/db")),
+            &dotenv,
+        ));
+        assert_eq!(
+            text,
+            "DATABASE_URL from the environment: invalid database URL: invalid port"
+        );
+    }
+
+    #[test]
+    fn malformed_dotenv_lines_are_not_quoted() {
+        let dir = dir_with_env("DATABASE_URL='postgres://u:Hunter2Pw@h/db\n");
+        let text = message(resolve(None, None, &dir.path().join(".env")));
+        assert!(text.starts_with("cannot read "), "{text}");
+        assert!(!text.contains("Hunter2Pw"), "{text}");
+    }
+}
