@@ -315,11 +315,9 @@ fn parse(input: &str, secrets: &mut Vec<String>) -> Result<DatabaseUrl, String> 
         return Err("multiple hosts are not supported".to_owned());
     }
     let empty_host = hostport.is_empty() || hostport.starts_with(':');
-    let parse_input = if empty_host && userinfo.is_some() {
-        format!(
-            "{scheme}://{}@{EMPTY_HOST_PLACEHOLDER}{hostport}{after_authority}",
-            userinfo.unwrap_or_default()
-        )
+    let parse_input = if empty_host {
+        let userinfo = userinfo.map(|u| format!("{u}@")).unwrap_or_default();
+        format!("{scheme}://{userinfo}{EMPTY_HOST_PLACEHOLDER}{hostport}{after_authority}")
     } else {
         input.to_owned()
     };
@@ -400,6 +398,19 @@ fn parse(input: &str, secrets: &mut Vec<String>) -> Result<DatabaseUrl, String> 
     let mut channel_binding = tokio_postgres::config::ChannelBinding::Prefer;
     let mut seen: Vec<String> = Vec::new();
     let query = url.query().unwrap_or("");
+    // Collect query passwords first, so that no earlier error can quote one.
+    for pair in query.split('&') {
+        if let Some((raw_key, raw_value)) = pair.split_once('=')
+            && percent_decode_str(raw_key).decode_utf8_lossy() == "password"
+        {
+            secrets.push(raw_value.to_owned());
+            secrets.push(
+                percent_decode_str(raw_value)
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            );
+        }
+    }
     let mut redacted_query = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -410,10 +421,6 @@ fn parse(input: &str, secrets: &mut Vec<String>) -> Result<DatabaseUrl, String> 
             "(name not shown)".to_owned()
         };
         if key == "password" {
-            secrets.push(raw_value.to_owned());
-            if let Ok(decoded) = percent_decode_str(raw_value).decode_utf8() {
-                secrets.push(decoded.into_owned());
-            }
             redacted_query.push(format!("{raw_key}={REDACTED}"));
         } else {
             redacted_query.push(pair.to_owned());
@@ -1310,6 +1317,9 @@ mod tests {
         assert_eq!(url("postgres:///db?user=u").host, HostSpec::DefaultSocket);
         assert_eq!(url("postgres://u:pw@/db").host, HostSpec::DefaultSocket);
         assert_eq!(url("postgres://u:pw@:5433/db").port(), 5433);
+        let u = url("postgres://:5433/db?user=u");
+        assert_eq!((&u.host, u.port()), (&HostSpec::DefaultSocket, 5433));
+        assert_eq!(u.redacted(), "postgres://:5433/db?user=u");
         // TLS is never used over a socket; verification there is a mistake.
         assert_eq!(
             url("postgres://u@/db?host=/tmp&sslmode=require").ssl_mode(),
@@ -1504,6 +1514,11 @@ mod tests {
             format!("postgres://u:{secret}@h/db?sslmode={secret}"),
             format!("postgres://u:{secret}@h/db?password={secret}&password=x"),
             format!("postgres://u@h/db?password={secret}&bogus=1"),
+            format!("postgres://u@h/db?sslmode={secret}&password={secret}"),
+            format!(
+                "postgres://u@h/db?ssl={secret}&password=%5A{}",
+                &secret[1..]
+            ),
             format!("postgres://u:{secret}@h/{secret}?connect_timeout={secret}"),
             format!("postgres://u:{secret}@h/db?target_session_attrs={secret}"),
         ] {
