@@ -17,7 +17,9 @@
 # The tests run as
 #   RETORT_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:54<M>/postgres \
 #     cargo nextest run --workspace --no-fail-fast [NEXTEST-ARGS...]
-# with each major's output kept in $RETORT_PG_MATRIX_DIR/<M>/nextest.log.
+# (without --workspace when NEXTEST-ARGS name packages, e.g. `-- -p retort-introspect`), with
+# each major's output kept in $RETORT_PG_MATRIX_DIR/<M>/nextest.log. The exit status is non-zero
+# when any major fails.
 #
 # Environment:
 #   RETORT_PG_MATRIX_DIR        where binaries and clusters live (default: as root
@@ -282,13 +284,26 @@ status_major() {
 SUMMARY=()
 FAILED=0
 
+# --workspace unless the extra arguments choose packages themselves.
+scope_args() {
+    local arg
+    for arg in "${NEXTEST_ARGS[@]}"; do
+        case "$arg" in
+            -p | -p* | --package | --package=*) return 0 ;;
+        esac
+    done
+    printf '%s\n' --workspace
+}
+
 test_major() {
     local major="$1" url log status=0 summary
+    local -a cmd
     url="$(url_of "$major")"
     log="$ROOT/$major/nextest.log"
-    info "PG $major: RETORT_TEST_DATABASE_URL=$url cargo nextest run --workspace --no-fail-fast ${NEXTEST_ARGS[*]}"
-    (cd "$REPO_ROOT" && RETORT_TEST_DATABASE_URL="$url" \
-        cargo nextest run --workspace --no-fail-fast "${NEXTEST_ARGS[@]}") 2>&1 | tee "$log" || status=$?
+    mapfile -t cmd < <(scope_args)
+    cmd=(cargo nextest run "${cmd[@]}" --no-fail-fast "${NEXTEST_ARGS[@]}")
+    info "PG $major: RETORT_TEST_DATABASE_URL=$url ${cmd[*]}"
+    (cd "$REPO_ROOT" && RETORT_TEST_DATABASE_URL="$url" "${cmd[@]}") 2>&1 | tee "$log" || status=$?
     # nextest closes with e.g. "Summary [ 3.1s] 120 tests run: 118 passed, 2 failed, 1 skipped".
     summary="$(sed -e 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ *Summary \[' | tail -n 1 |
         sed -E 's/^ *Summary \[[^]]*\] *//')" || true
