@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::{read, round_trip};
 use retort_catalog::{Catalog, Ident, QualifiedName};
-use retort_introspect::{IntrospectOptions, Introspection, introspect};
+use retort_introspect::IntrospectOptions;
 use retort_testkit::TestDb;
 
 fn fixtures_dir() -> PathBuf {
@@ -20,32 +23,6 @@ fn fixture_files() -> Vec<PathBuf> {
     files.sort();
     assert!(!files.is_empty(), "no fixtures in fixtures/catalog");
     files
-}
-
-async fn read(db: &TestDb, options: &IntrospectOptions) -> Introspection {
-    let client = db.client().await;
-    introspect(&client, options)
-        .await
-        .unwrap_or_else(|e| panic!("introspecting {}: {e}", db.name()))
-}
-
-/// A readable failure: the YAML forms of both catalogs, diffed line by line.
-fn assert_same_catalog(expected: &Catalog, actual: &Catalog, context: &str) {
-    if expected == actual {
-        return;
-    }
-    let a = json_text(expected);
-    let b = json_text(actual);
-    let diff = similar::TextDiff::from_lines(&a, &b)
-        .unified_diff()
-        .context_radius(4)
-        .header("expected", "actual")
-        .to_string();
-    panic!("{context}: catalogs differ\n{diff}");
-}
-
-fn json_text(catalog: &Catalog) -> String {
-    serde_json::to_string_pretty(catalog).expect("catalog serializes")
 }
 
 async fn prepare(db: &TestDb) {
@@ -80,19 +57,9 @@ async fn fixtures_round_trip_through_the_rendered_script() {
             });
         });
 
-        let script = retort_sql::script::render_catalog(&first.catalog)
-            .unwrap_or_else(|e| panic!("{name}: rendering failed: {e}"));
-        let copy = TestDb::new().await;
-        prepare(&copy).await;
-        if let Err(e) = copy.try_execute(&script).await {
-            panic!("{name}: the rendered script does not load: {e}\n---\n{script}");
+        if let Err(e) = round_trip(&first.catalog, &["retort_app"]).await {
+            panic!("{name}: {e}");
         }
-        let second = read(&copy, &IntrospectOptions::default()).await;
-        assert_same_catalog(&first.catalog, &second.catalog, &name);
-
-        let again = retort_sql::script::render_catalog(&second.catalog)
-            .unwrap_or_else(|e| panic!("{name}: rendering the copy failed: {e}"));
-        assert_eq!(script, again, "{name}: rendering is not byte-identical");
     }
 }
 
