@@ -5,14 +5,15 @@
 //! verbatim.
 
 use retort_catalog::{
-    Column, CompositeType, Constraint, ConstraintKind, Domain, EnumType, Extension, Function,
-    FunctionKind, GeneratedKind, Ident, IdentityKind, Index, IndexElement, IndexKey, MatchType,
-    ParallelSafety, PartitionKey, PartitionStrategy, Policy, PolicyCommand, QualifiedName,
-    ReferentialAction, Schema, Sequence, SequenceOptions, Table, Trigger, TriggerEnabled,
-    TriggerEvent, TriggerTiming, View, Volatility,
+    Column, CompositeType, Constraint, ConstraintKind, Domain, DomainCheck, EnumType, Extension,
+    Function, FunctionKind, GeneratedKind, Ident, IdentityKind, Index, IndexElement, IndexKey,
+    MatchType, ParallelSafety, PartitionKey, PartitionStrategy, Policy, PolicyCommand,
+    QualifiedName, ReferentialAction, Schema, Sequence, SequenceOptions, SqlExpr, Table, Trigger,
+    TriggerEnabled, TriggerEvent, TriggerTiming, View, Volatility,
 };
 
 use crate::error::RenderError;
+use crate::order::Deferred;
 use crate::quote::{dollar_quote, quote_ident, quote_literal, quote_qualified};
 
 // ---------------------------------------------------------------------------------------------
@@ -161,20 +162,24 @@ pub(crate) fn create_enum(e: &EnumType) -> String {
 }
 
 /// `CREATE DOMAIN` with its valid checks, then one `ALTER DOMAIN .. NOT VALID` per check that
-/// was never validated.
-pub(crate) fn create_domain(domain: &Domain) -> Vec<String> {
+/// was never validated. A default or check that calls a user function is left to
+/// [`domain_deferred`].
+pub(crate) fn create_domain(domain: &Domain, deferred: &Deferred) -> Vec<String> {
     let name = quote_qualified(&domain.name);
     let mut create = format!("CREATE DOMAIN {name} AS {}", domain.base_type.sql);
     if let Some(collation) = &domain.collation {
         create.push_str(&format!(" COLLATE {}", quote_qualified(collation)));
     }
-    if let Some(default) = &domain.default {
+    if let Some(default) = &domain.default
+        && !deferred.domain_defaults.contains(&domain.name)
+    {
         create.push_str(&format!(" DEFAULT {}", default.as_str()));
     }
     if domain.not_null {
         create.push_str(" NOT NULL");
     }
-    for check in domain.checks.values().filter(|c| !c.not_valid) {
+    let now = |check: &&DomainCheck| !deferred.domain_check(&domain.name, &check.name);
+    for check in domain.checks.values().filter(now).filter(|c| !c.not_valid) {
         create.push_str(&format!(
             "\n    CONSTRAINT {} CHECK ({})",
             ident(&check.name),
@@ -182,14 +187,52 @@ pub(crate) fn create_domain(domain: &Domain) -> Vec<String> {
         ));
     }
     let mut statements = vec![create];
-    for check in domain.checks.values().filter(|c| c.not_valid) {
-        statements.push(format!(
-            "ALTER DOMAIN {name} ADD CONSTRAINT {} CHECK ({}) NOT VALID",
-            ident(&check.name),
-            check.expression.as_str()
-        ));
+    for check in domain.checks.values().filter(now).filter(|c| c.not_valid) {
+        statements.push(add_domain_check(domain, check));
     }
     statements
+}
+
+fn add_domain_check(domain: &Domain, check: &DomainCheck) -> String {
+    format!(
+        "ALTER DOMAIN {} ADD CONSTRAINT {} CHECK ({}){}",
+        quote_qualified(&domain.name),
+        ident(&check.name),
+        check.expression.as_str(),
+        if check.not_valid { " NOT VALID" } else { "" }
+    )
+}
+
+/// The default and checks of a domain that call user functions, once those exist.
+pub(crate) fn domain_deferred(domain: &Domain, deferred: &Deferred) -> Vec<String> {
+    let mut statements = Vec::new();
+    if let Some(default) = &domain.default
+        && deferred.domain_defaults.contains(&domain.name)
+    {
+        statements.push(format!(
+            "ALTER DOMAIN {} SET DEFAULT {}",
+            quote_qualified(&domain.name),
+            default.as_str()
+        ));
+    }
+    for check in domain.checks.values() {
+        if deferred.domain_check(&domain.name, &check.name) {
+            statements.push(add_domain_check(domain, check));
+        }
+    }
+    statements
+}
+
+/// `ALTER TABLE ONLY .. SET DEFAULT` for a column default that calls a function created after
+/// the tables (`ONLY`: each table's default is set on its own, children included).
+pub(crate) fn set_column_default(table: &Table, column: &Column) -> Option<String> {
+    let default = column.default.as_ref()?;
+    Some(format!(
+        "ALTER TABLE ONLY {} ALTER COLUMN {} SET DEFAULT {}",
+        quote_qualified(&table.name),
+        ident(&column.name),
+        default.as_str()
+    ))
 }
 
 pub(crate) fn create_composite(composite: &CompositeType) -> String {
@@ -425,7 +468,9 @@ pub(crate) fn create_function(function: &Function) -> Result<String, RenderError
 // ---------------------------------------------------------------------------------------------
 // Tables
 
-fn column_definition(column: &Column) -> String {
+/// A column as declared in `CREATE TABLE`; `default` is the default it gets there (none when
+/// the catalog's is deferred).
+fn column_definition(column: &Column, default: Option<&SqlExpr>) -> String {
     let mut out = format!("{} {}", ident(&column.name), column.data_type.sql);
     if let Some(collation) = &column.collation {
         out.push_str(&format!(" COLLATE {}", quote_qualified(collation)));
@@ -446,7 +491,7 @@ fn column_definition(column: &Column) -> String {
     }
     // A generated column's expression is its only "default"; never both.
     if column.generated.is_none()
-        && let Some(default) = &column.default
+        && let Some(default) = default
     {
         out.push_str(&format!(" DEFAULT {}", default.as_str()));
     }
@@ -494,10 +539,18 @@ fn check_definition(constraint: &Constraint) -> Option<String> {
 /// is `NOT NULL` if any parent's is.
 ///
 /// `parents` are the partition parent, or the `INHERITS` parents in order (empty for others).
-pub(crate) fn create_table(table: &Table, parents: &[&Table]) -> Vec<String> {
+pub(crate) fn create_table(table: &Table, parents: &[&Table], deferred: &Deferred) -> Vec<String> {
     let name = quote_qualified(&table.name);
     let is_partition = table.partition_of.is_some();
     let has_parents = !parents.is_empty();
+    // The default a column of `owner` has once the tables exist (deferred ones come later).
+    let created_default = |owner: &Table, column: &Column| -> Option<SqlExpr> {
+        if deferred.column_default(&owner.name, &column.name) {
+            None
+        } else {
+            column.default.clone()
+        }
+    };
     // A partition declares no columns; an inheritance child only its local ones.
     let declared = |column: &Column| {
         let from_parent = is_partition || (has_parents && column.inherited);
@@ -508,13 +561,13 @@ pub(crate) fn create_table(table: &Table, parents: &[&Table]) -> Vec<String> {
         .columns
         .iter()
         .filter(|c| declared(c))
-        .map(column_definition)
+        .map(|c| column_definition(c, created_default(table, c).as_ref()))
         .collect();
     elements.extend(
         table
             .constraints
             .values()
-            .filter(|c| !c.not_valid)
+            .filter(|c| !c.not_valid && !deferred.table_check(&table.name, &c.name))
             .filter_map(check_definition),
     );
     let body = if elements.is_empty() {
@@ -563,9 +616,9 @@ pub(crate) fn create_table(table: &Table, parents: &[&Table]) -> Vec<String> {
         return statements;
     }
     for column in &table.columns {
-        let from_parents: Vec<&Column> = parents
+        let from_parents: Vec<(&Table, &Column)> = parents
             .iter()
-            .filter_map(|p| p.column(column.name.as_str()))
+            .filter_map(|p| p.column(column.name.as_str()).map(|c| (*p, c)))
             .collect();
         if from_parents.is_empty() {
             continue;
@@ -573,14 +626,17 @@ pub(crate) fn create_table(table: &Table, parents: &[&Table]) -> Vec<String> {
         let col = ident(&column.name);
         let declared = declared(column);
         if column.generated.is_none() {
-            let inherited_default = from_parents.iter().find_map(|c| c.default.as_ref());
+            let own = created_default(table, column);
+            let inherited = from_parents
+                .iter()
+                .find_map(|(parent, c)| created_default(parent, c));
             let expected = if declared {
-                column.default.as_ref().or(inherited_default)
+                own.clone().or(inherited)
             } else {
-                inherited_default
+                inherited
             };
-            if column.default.as_ref() != expected {
-                statements.push(match &column.default {
+            if own != expected {
+                statements.push(match &own {
                     Some(default) => format!(
                         "ALTER TABLE {name} ALTER COLUMN {col} SET DEFAULT {}",
                         default.as_str()
@@ -589,7 +645,7 @@ pub(crate) fn create_table(table: &Table, parents: &[&Table]) -> Vec<String> {
                 });
             }
         }
-        let inherited_not_null = from_parents.iter().any(|c| c.not_null);
+        let inherited_not_null = from_parents.iter().any(|(_, c)| c.not_null);
         if column.not_null && !inherited_not_null && !declared {
             statements.push(format!(
                 "ALTER TABLE {name} ALTER COLUMN {col} SET NOT NULL"
@@ -597,7 +653,7 @@ pub(crate) fn create_table(table: &Table, parents: &[&Table]) -> Vec<String> {
         }
         if let Some(identity) = &column.identity {
             // Partitions of PostgreSQL 17 and later take the parent's identity themselves.
-            let parent_identity = from_parents.iter().any(|c| c.identity.is_some());
+            let parent_identity = from_parents.iter().any(|(_, c)| c.identity.is_some());
             let takes_parents = is_partition && parent_identity;
             if !declared && !takes_parents {
                 statements.push(format!(

@@ -7,7 +7,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use retort_catalog::{Catalog, FunctionId, ObjectRef, QualifiedName};
+use retort_catalog::{
+    Catalog, ConstraintKind, FunctionId, Ident, IndexKey, ObjectRef, QualifiedName,
+};
 
 use crate::error::RenderError;
 
@@ -251,16 +253,18 @@ pub(crate) fn routine_order(catalog: &Catalog) -> Result<RoutineOrder, RenderErr
     Ok(RoutineOrder { early, late })
 }
 
-/// Every `schema.name` pair written in `text` (canonical SQL: bare or double-quoted identifiers,
-/// no spaces around the dot). String literals are skipped. Used to find the table and view row
-/// types a function signature mentions; a spurious match only adds an ordering constraint.
-pub(crate) fn qualified_names_in(text: &str) -> BTreeSet<QualifiedName> {
-    #[derive(PartialEq)]
-    enum Token {
-        Ident(String),
-        Dot,
-        Other,
-    }
+/// A token of canonical SQL text, as far as finding qualified names needs.
+#[derive(PartialEq)]
+enum Token {
+    Ident(String),
+    Dot,
+    LeftParen,
+    Other,
+}
+
+/// Splits SQL text into identifiers (bare ones folded to lower case, quoted ones raw), dots,
+/// opening parentheses and everything else; string literals are one token, whitespace none.
+fn lex(text: &str) -> Vec<Token> {
     let chars: Vec<char> = text.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -315,10 +319,24 @@ pub(crate) fn qualified_names_in(text: &str) -> BTreeSet<QualifiedName> {
             }
             tokens.push(Token::Other);
         } else {
-            tokens.push(if c == '.' { Token::Dot } else { Token::Other });
             i += 1;
+            if !c.is_whitespace() {
+                tokens.push(match c {
+                    '.' => Token::Dot,
+                    '(' => Token::LeftParen,
+                    _ => Token::Other,
+                });
+            }
         }
     }
+    tokens
+}
+
+/// Every `schema.name` pair written in `text` (canonical SQL: bare or double-quoted
+/// identifiers). String literals are skipped. Used to find the table and view row types a
+/// function signature mentions; a spurious match only adds an ordering constraint.
+pub(crate) fn qualified_names_in(text: &str) -> BTreeSet<QualifiedName> {
+    let tokens = lex(text);
     let mut names = BTreeSet::new();
     for window in tokens.windows(3) {
         if let [Token::Ident(schema), Token::Dot, Token::Ident(name)] = window {
@@ -326,6 +344,136 @@ pub(crate) fn qualified_names_in(text: &str) -> BTreeSet<QualifiedName> {
         }
     }
     names
+}
+
+/// Every `schema.name(` call written in `text`: the user functions an expression calls
+/// (PostgreSQL qualifies them when it prints an expression with an empty `search_path`).
+pub(crate) fn called_functions_in(text: &str) -> BTreeSet<QualifiedName> {
+    let tokens = lex(text);
+    let mut names = BTreeSet::new();
+    for window in tokens.windows(4) {
+        if let [
+            Token::Ident(schema),
+            Token::Dot,
+            Token::Ident(name),
+            Token::LeftParen,
+        ] = window
+        {
+            names.insert(QualifiedName::new(schema.as_str(), name.as_str()));
+        }
+    }
+    names
+}
+
+/// Parts of objects that cannot be created with the object, because they call a function
+/// that does not exist yet at that point of the script; they are added once every function
+/// and view exists.
+#[derive(Debug, Default)]
+pub(crate) struct Deferred {
+    /// Domains whose default calls a user function (domains are created before functions).
+    pub domain_defaults: BTreeSet<QualifiedName>,
+    /// Domain checks that call a user function.
+    pub domain_checks: BTreeSet<(QualifiedName, Ident)>,
+    /// Column defaults that call a function created after the tables.
+    pub column_defaults: BTreeSet<(QualifiedName, Ident)>,
+    /// Table checks that call a function created after the tables.
+    pub table_checks: BTreeSet<(QualifiedName, Ident)>,
+    /// Indexes whose keys or predicate call a function created after the tables.
+    pub indexes: BTreeSet<QualifiedName>,
+}
+
+impl Deferred {
+    pub(crate) fn column_default(&self, table: &QualifiedName, column: &Ident) -> bool {
+        self.column_defaults
+            .contains(&(table.clone(), column.clone()))
+    }
+
+    pub(crate) fn table_check(&self, table: &QualifiedName, name: &Ident) -> bool {
+        self.table_checks.contains(&(table.clone(), name.clone()))
+    }
+
+    pub(crate) fn domain_check(&self, domain: &QualifiedName, name: &Ident) -> bool {
+        self.domain_checks.contains(&(domain.clone(), name.clone()))
+    }
+}
+
+/// Finds what must be deferred, given the creation order of functions.
+pub(crate) fn deferred(catalog: &Catalog, routines: &RoutineOrder) -> Deferred {
+    let all: BTreeSet<QualifiedName> = catalog
+        .functions
+        .keys()
+        .map(FunctionId::qualified_name)
+        .collect();
+    let late: BTreeSet<QualifiedName> = routines
+        .late
+        .iter()
+        .filter_map(|node| match node {
+            LateNode::Function(id) => Some(id.qualified_name()),
+            LateNode::Relation(_) => None,
+        })
+        .collect();
+    let calls = |text: &str, functions: &BTreeSet<QualifiedName>| {
+        called_functions_in(text)
+            .iter()
+            .any(|name| functions.contains(name))
+    };
+
+    let mut deferred = Deferred::default();
+    for (name, domain) in &catalog.domains {
+        if domain
+            .default
+            .as_ref()
+            .is_some_and(|d| calls(d.as_str(), &all))
+        {
+            deferred.domain_defaults.insert(name.clone());
+        }
+        for check in domain.checks.values() {
+            if calls(check.expression.as_str(), &all) {
+                deferred
+                    .domain_checks
+                    .insert((name.clone(), check.name.clone()));
+            }
+        }
+    }
+    if late.is_empty() {
+        return deferred;
+    }
+    for (name, table) in &catalog.tables {
+        for column in &table.columns {
+            if column
+                .default
+                .as_ref()
+                .is_some_and(|d| calls(d.as_str(), &late))
+            {
+                deferred
+                    .column_defaults
+                    .insert((name.clone(), column.name.clone()));
+            }
+        }
+        for constraint in table.constraints.values() {
+            if let ConstraintKind::Check { expression, .. } = &constraint.kind
+                && calls(expression.as_str(), &late)
+            {
+                deferred
+                    .table_checks
+                    .insert((name.clone(), constraint.name.clone()));
+            }
+        }
+    }
+    for (name, index) in &catalog.indexes {
+        let expressions = index
+            .keys
+            .iter()
+            .filter_map(|k| match &k.key {
+                IndexKey::Expression(e) => Some(e.as_str()),
+                IndexKey::Column(_) => None,
+            })
+            .chain(index.predicate.as_ref().map(|p| p.as_str()));
+        if expressions.into_iter().any(|e| calls(e, &late)) {
+            deferred.indexes.insert(name.clone());
+        }
+    }
+    deferred
 }
 
 #[cfg(test)]
@@ -384,5 +532,21 @@ mod tests {
                 .collect()
         );
         assert!(qualified_names_in("TABLE(a integer, b text)").is_empty());
+    }
+
+    #[test]
+    fn called_functions_in_expressions() {
+        let found = called_functions_in(
+            r#"(app.next_no() + "Odd"."F n"(x, 'y.z(1)')) > pg_catalog.length(t.name) AND 'a'::app.mood = m"#,
+        );
+        let expected: BTreeSet<QualifiedName> = [
+            QualifiedName::new("app", "next_no"),
+            QualifiedName::new("Odd", "F n"),
+            QualifiedName::new("pg_catalog", "length"),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(found, expected);
+        assert!(called_functions_in("nextval('app.s'::regclass)").is_empty());
     }
 }

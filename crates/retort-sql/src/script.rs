@@ -3,7 +3,11 @@
 //! [`render_catalog`] writes the statements that recreate a [`Catalog`] in an empty database, in
 //! pg_dump's spirit: objects that others may need come first, dependencies among objects of one
 //! kind are sorted ([`crate::order`]), and constraints that could form cycles (foreign keys) are
-//! added once every table exists. The output is a function of the catalog alone.
+//! added once every table exists. Functions are created before the tables unless they need a
+//! table or view (their signature names a row type, or their SQL-standard body reads one); those
+//! are created with the views. A default, check or index expression that calls a function not
+//! yet created at its object's place (domains come before all functions, tables before the
+//! late ones) is added once that function exists. The output is a function of the catalog alone.
 //!
 //! The catalog is read as the introspector produces it: objects a partition or inheritance
 //! child receives from its parent (cloned constraints, attached partition indexes, cloned
@@ -13,7 +17,7 @@
 
 use std::collections::BTreeSet;
 
-use retort_catalog::{Catalog, ConstraintKind, QualifiedName, Table};
+use retort_catalog::{Catalog, ConstraintKind, Index, QualifiedName, Table};
 
 use crate::ddl;
 use crate::error::RenderError;
@@ -60,6 +64,7 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     let types = order::type_order(catalog)?;
     let tables = order::table_order(catalog)?;
     let routines = order::routine_order(catalog)?;
+    let deferred = order::deferred(catalog, &routines);
     let tables: Vec<&Table> = tables
         .iter()
         .filter_map(|name| catalog.tables.get(name))
@@ -108,7 +113,7 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
         if let Some(e) = catalog.enums.get(name) {
             group.push(ddl::create_enum(e));
         } else if let Some(domain) = catalog.domains.get(name) {
-            group.extend(ddl::create_domain(domain));
+            group.extend(ddl::create_domain(domain, &deferred));
         } else if let Some(composite) = catalog.composite_types.get(name) {
             group.push(ddl::create_composite(composite));
         }
@@ -128,7 +133,7 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     let mut group = Vec::new();
     for table in &tables {
         let parents = parents_of(catalog, table)?;
-        group.extend(ddl::create_table(table, &parents));
+        group.extend(ddl::create_table(table, &parents, &deferred));
     }
     script.group(group);
 
@@ -160,17 +165,15 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     // 9. Indexes on tables.
     let constraint_indexes = constraint_index_names(catalog);
     let is_view = |name: &QualifiedName| catalog.views.contains_key(name);
-    script.group(
-        catalog
-            .indexes
-            .values()
-            .filter(|i| !is_view(&i.table) && !constraint_indexes.contains(&i.name))
-            .map(ddl::create_index)
-            .collect(),
-    );
+    let (late_indexes, table_indexes): (Vec<&Index>, Vec<&Index>) = catalog
+        .indexes
+        .values()
+        .filter(|i| !constraint_indexes.contains(&i.name))
+        .partition(|i| is_view(&i.table) || deferred.indexes.contains(&i.name));
+    script.group(table_indexes.into_iter().map(ddl::create_index).collect());
 
     // 10. Views, materialized views and the functions that use tables or views, then the
-    //     indexes of materialized views.
+    //     indexes of materialized views and those calling such functions.
     let mut group = Vec::new();
     for node in &routines.late {
         match node {
@@ -187,16 +190,25 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
         }
     }
     script.group(group);
-    script.group(
-        catalog
-            .indexes
-            .values()
-            .filter(|i| is_view(&i.table))
-            .map(ddl::create_index)
-            .collect(),
-    );
+    script.group(late_indexes.into_iter().map(ddl::create_index).collect());
 
-    // 11. Foreign keys, then checks added NOT VALID.
+    // 10b. What calls functions created only now: domain defaults and checks, column defaults.
+    let mut group = Vec::new();
+    for name in &types {
+        if let Some(domain) = catalog.domains.get(name) {
+            group.extend(ddl::domain_deferred(domain, &deferred));
+        }
+    }
+    for table in &tables {
+        for column in &table.columns {
+            if deferred.column_default(&table.name, &column.name) {
+                group.extend(ddl::set_column_default(table, column));
+            }
+        }
+    }
+    script.group(group);
+
+    // 11. Foreign keys, then checks added NOT VALID or calling functions created in step 10.
     let mut foreign_keys = Vec::new();
     let mut unvalidated_checks = Vec::new();
     for table in &tables {
@@ -205,7 +217,10 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
                 ConstraintKind::ForeignKey { .. } => {
                     foreign_keys.push(ddl::add_constraint(table, constraint));
                 }
-                ConstraintKind::Check { .. } if constraint.not_valid => {
+                ConstraintKind::Check { .. }
+                    if constraint.not_valid
+                        || deferred.table_check(&table.name, &constraint.name) =>
+                {
                     unvalidated_checks.push(ddl::add_constraint(table, constraint));
                 }
                 _ => {}

@@ -1226,3 +1226,158 @@ fn a_function_without_result_type_is_an_error() {
         })
     );
 }
+
+#[test]
+fn what_calls_a_function_created_later_is_added_later() {
+    let mut catalog = Catalog::default();
+    // Domains come before every function: their default and checks that call one wait.
+    let mut checks = BTreeMap::new();
+    for (name, expression, not_valid) in [
+        ("even", "app.is_even(VALUE)", false),
+        ("odd later", "NOT app.is_even(VALUE)", true),
+        ("small", "(VALUE < 100)", false),
+    ] {
+        checks.insert(
+            Ident::new(name),
+            DomainCheck {
+                name: Ident::new(name),
+                expression: expr(expression),
+                not_valid,
+                comment: None,
+            },
+        );
+    }
+    catalog.insert(Domain {
+        name: qn("app", "even"),
+        base_type: TypeRef::builtin("integer"),
+        collation: None,
+        default: Some(expr("app.two()")),
+        not_null: false,
+        checks,
+        comment: None,
+    });
+    catalog.insert(function(
+        "app",
+        "is_even",
+        "x integer",
+        Some("boolean"),
+        "BEGIN RETURN true; END",
+    ));
+    catalog.insert(function(
+        "app",
+        "two",
+        "",
+        Some("integer"),
+        "BEGIN RETURN 2; END",
+    ));
+    // A function that reads the table whose default calls it.
+    let mut next_code = function(
+        "app",
+        "next_code",
+        "",
+        Some("integer"),
+        "BEGIN ATOMIC\n SELECT max(code) + 1 FROM app.codes;\nEND",
+    );
+    next_code.language = Ident::new("sql");
+    next_code.sql_body = true;
+    next_code.depends_on.insert(relation("app", "codes"));
+    catalog.insert(next_code);
+    let mut codes = with_constraints(
+        table(
+            "app",
+            "codes",
+            vec![
+                Column {
+                    default: Some(expr("app.next_code()")),
+                    ..col("code", "integer")
+                },
+                Column {
+                    default: Some(expr("app.two()")),
+                    ..col("n", "integer")
+                },
+            ],
+        ),
+        vec![
+            check("code_checked", "(code < app.next_code())"),
+            check("n_checked", "app.is_even(n)"),
+        ],
+    );
+    codes.partition_by = Some(PartitionKey {
+        strategy: PartitionStrategy::List,
+        key: "n".into(),
+    });
+    catalog.insert(codes);
+    // A partition that keeps the parent's deferred default, and one that has none.
+    for (name, default) in [("codes_a", Some("app.next_code()")), ("codes_b", None)] {
+        let mut part = table(
+            "app",
+            name,
+            vec![
+                Column {
+                    inherited: true,
+                    default: default.map(expr),
+                    ..col("code", "integer")
+                },
+                Column {
+                    inherited: true,
+                    default: Some(expr("app.two()")),
+                    ..col("n", "integer")
+                },
+            ],
+        );
+        part.partition_of = Some(PartitionOf {
+            parent: qn("app", "codes"),
+            bound: format!("FOR VALUES IN ({})", if name == "codes_a" { 1 } else { 2 }),
+        });
+        catalog.insert(part);
+    }
+    catalog.insert(index(
+        "app",
+        "codes_next",
+        "codes",
+        vec![expr_key("app.next_code()")],
+    ));
+    catalog.insert(index(
+        "app",
+        "codes_n",
+        "codes",
+        vec![expr_key("app.two()")],
+    ));
+    insta::assert_snapshot!(body(&render(&catalog)), @r#"
+    CREATE DOMAIN app.even AS integer
+        CONSTRAINT small CHECK ((VALUE < 100));
+
+    CREATE FUNCTION app.is_even(x integer) RETURNS boolean
+        LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE COST 100
+        AS $function$BEGIN RETURN true; END$function$;
+    CREATE FUNCTION app.two() RETURNS integer
+        LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE COST 100
+        AS $function$BEGIN RETURN 2; END$function$;
+
+    CREATE TABLE app.codes (
+        code integer,
+        n integer DEFAULT app.two(),
+        CONSTRAINT n_checked CHECK (app.is_even(n))
+    ) PARTITION BY LIST (n);
+    CREATE TABLE app.codes_a PARTITION OF app.codes FOR VALUES IN (1);
+    CREATE TABLE app.codes_b PARTITION OF app.codes FOR VALUES IN (2);
+
+    CREATE INDEX codes_n ON app.codes USING btree ((app.two()));
+
+    CREATE FUNCTION app.next_code() RETURNS integer
+        LANGUAGE sql VOLATILE PARALLEL UNSAFE COST 100
+    BEGIN ATOMIC
+     SELECT max(code) + 1 FROM app.codes;
+    END;
+
+    CREATE INDEX codes_next ON app.codes USING btree ((app.next_code()));
+
+    ALTER DOMAIN app.even SET DEFAULT app.two();
+    ALTER DOMAIN app.even ADD CONSTRAINT even CHECK (app.is_even(VALUE));
+    ALTER DOMAIN app.even ADD CONSTRAINT "odd later" CHECK (NOT app.is_even(VALUE)) NOT VALID;
+    ALTER TABLE ONLY app.codes ALTER COLUMN code SET DEFAULT app.next_code();
+    ALTER TABLE ONLY app.codes_a ALTER COLUMN code SET DEFAULT app.next_code();
+
+    ALTER TABLE app.codes ADD CONSTRAINT code_checked CHECK ((code < app.next_code()));
+    "#);
+}

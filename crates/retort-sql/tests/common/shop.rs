@@ -113,6 +113,39 @@ ALTER TABLE app.b DISABLE TRIGGER stmt;
 CREATE CONSTRAINT TRIGGER ct AFTER INSERT ON app.a FROM app.b DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION app.noop();
 COMMENT ON TRIGGER ct ON app.a IS 'Deferred';
+
+-- Defaults, checks and index expressions calling functions that are created later in a
+-- rendered script: a domain calling functions, and a table calling functions that read it.
+CREATE FUNCTION app.is_even(x integer) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$BEGIN RETURN x % 2 = 0; END$$;
+CREATE FUNCTION app.two() RETURNS integer LANGUAGE sql IMMUTABLE RETURN 2;
+CREATE DOMAIN app.even AS integer DEFAULT app.two()
+    CONSTRAINT even CHECK (app.is_even(VALUE));
+CREATE DOMAIN app.small_even AS app.even CONSTRAINT small CHECK (VALUE < 100);
+CREATE TABLE app.codes (
+    code integer NOT NULL,
+    amount app.small_even
+);
+CREATE TABLE app.limits (max_code integer);
+CREATE FUNCTION app.next_code() RETURNS integer
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+        SELECT COALESCE(max(code), 0) + 1 FROM app.codes;
+    END;
+CREATE FUNCTION app.max_code() RETURNS integer
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+        SELECT COALESCE(max(max_code), 1000) FROM app.limits;
+    END;
+CREATE FUNCTION app.bucket(c integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+        SELECT c / ((SELECT count(*) FROM app.limits)::integer + 1);
+    END;
+ALTER TABLE app.codes ALTER COLUMN code SET DEFAULT app.next_code();
+ALTER TABLE app.codes ADD CONSTRAINT code_in_range CHECK (code <= app.max_code());
+CREATE INDEX codes_bucket ON app.codes (app.bucket(code));
 "#;
 
 /// The same schema as [`SQL`], built by hand (expressions as a person would write them, all
@@ -555,5 +588,117 @@ pub fn catalog() -> Catalog {
     });
     ct.comment = Some("Deferred".into());
     c.insert(ct);
+
+    let mut is_even = function(
+        "app",
+        "is_even",
+        "x integer",
+        Some("boolean"),
+        "BEGIN RETURN x % 2 = 0; END",
+    );
+    is_even.volatility = Volatility::Immutable;
+    c.insert(is_even);
+    let mut two = function("app", "two", "", Some("integer"), "RETURN 2");
+    two.language = Ident::new("sql");
+    two.sql_body = true;
+    two.volatility = Volatility::Immutable;
+    c.insert(two);
+    let mut checks = BTreeMap::new();
+    checks.insert(
+        Ident::new("even"),
+        DomainCheck {
+            name: Ident::new("even"),
+            expression: expr("app.is_even(VALUE)"),
+            not_valid: false,
+            comment: None,
+        },
+    );
+    c.insert(Domain {
+        name: qn("app", "even"),
+        base_type: TypeRef::builtin("integer"),
+        collation: None,
+        default: Some(expr("app.two()")),
+        not_null: false,
+        checks,
+        comment: None,
+    });
+    let mut checks = BTreeMap::new();
+    checks.insert(
+        Ident::new("small"),
+        DomainCheck {
+            name: Ident::new("small"),
+            expression: expr("VALUE < 100"),
+            not_valid: false,
+            comment: None,
+        },
+    );
+    c.insert(Domain {
+        name: qn("app", "small_even"),
+        base_type: user_type("app.even", "app", "even"),
+        collation: None,
+        // PostgreSQL copies the base domain's default.
+        default: Some(expr("app.two()")),
+        not_null: false,
+        checks,
+        comment: None,
+    });
+    c.insert(with_constraints(
+        table(
+            "app",
+            "codes",
+            vec![
+                Column {
+                    not_null: true,
+                    default: Some(expr("app.next_code()")),
+                    ..col("code", "integer")
+                },
+                Column {
+                    data_type: user_type("app.small_even", "app", "small_even"),
+                    ..col("amount", "")
+                },
+            ],
+        ),
+        vec![check("code_in_range", "code <= app.max_code()")],
+    ));
+    c.insert(table("app", "limits", vec![col("max_code", "integer")]));
+    for (name, args, returns, body, table, volatility) in [
+        (
+            "next_code",
+            "",
+            "integer",
+            "BEGIN ATOMIC\n SELECT COALESCE(max(code), 0) + 1 FROM app.codes;\nEND",
+            "codes",
+            Volatility::Stable,
+        ),
+        (
+            "max_code",
+            "",
+            "integer",
+            "BEGIN ATOMIC\n SELECT COALESCE(max(max_code), 1000) FROM app.limits;\nEND",
+            "limits",
+            Volatility::Stable,
+        ),
+        (
+            "bucket",
+            "c integer",
+            "integer",
+            "BEGIN ATOMIC\n SELECT c / ((SELECT count(*) FROM app.limits)::integer + 1);\nEND",
+            "limits",
+            Volatility::Immutable,
+        ),
+    ] {
+        let mut f = function("app", name, args, Some(returns), body);
+        f.language = Ident::new("sql");
+        f.sql_body = true;
+        f.volatility = volatility;
+        f.depends_on.insert(relation("app", table));
+        c.insert(f);
+    }
+    c.insert(index(
+        "app",
+        "codes_bucket",
+        "codes",
+        vec![expr_key("app.bucket(code)")],
+    ));
     c
 }
