@@ -58,7 +58,7 @@ usage() {
 
 # --- arguments ---------------------------------------------------------------------------------
 
-MODE=test
+MODE="test"
 MAJORS=()
 NEXTEST_ARGS=()
 while [[ $# -gt 0 ]]; do
