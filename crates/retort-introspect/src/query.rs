@@ -136,6 +136,18 @@ impl Fragments {
             // ON DELETE SET NULL (columns): PostgreSQL 15.
             "delete_set_columns" if v >= 150_000 => "con.confdelsetcols",
             "delete_set_columns" => "NULL::pg_catalog.int2[]",
+            // NOT ENFORCED constraints, temporal keys and NOT VALID not-null constraints:
+            // PostgreSQL 18. Not modelled yet, so listed as unsupported.
+            "con_not_enforced" if v >= 180_000 => "NOT con.conenforced",
+            "con_not_enforced" => "false",
+            "con_period" if v >= 180_000 => "con.conperiod",
+            "con_period" => "false",
+            "not_null_invalid" if v >= 180_000 => {
+                "EXISTS (SELECT 1 FROM pg_catalog.pg_constraint nn \
+                 WHERE nn.conrelid = a.attrelid AND nn.contype = 'n' \
+                 AND nn.conkey[1] = a.attnum AND NOT nn.convalidated)"
+            }
+            "not_null_invalid" => "false",
             _ => return None,
         })
     }

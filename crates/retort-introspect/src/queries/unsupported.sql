@@ -37,6 +37,16 @@ SELECT kind, name FROM (
     FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
     WHERE {{schema:n}} AND {{not_ext:pg_statistic_ext:s.oid}}
     UNION ALL
+    SELECT CASE WHEN {{con_not_enforced}} THEN 'NOT ENFORCED constraint'
+                WHEN {{con_period}} THEN 'temporal (WITHOUT OVERLAPS / PERIOD) constraint'
+                ELSE 'NOT VALID not-null constraint' END,
+           pg_catalog.concat(con.conname, ' on ', n.nspname, '.', c.relname)
+    FROM pg_catalog.pg_constraint con
+    JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE ({{con_not_enforced}} OR {{con_period}} OR (con.contype = 'n' AND NOT con.convalidated))
+      AND {{schema:n}} AND {{not_ext:pg_class:c.oid}}
+    UNION ALL
     SELECT 'event trigger', e.evtname
     FROM pg_catalog.pg_event_trigger e
     WHERE {{not_ext:pg_event_trigger:e.oid}}
