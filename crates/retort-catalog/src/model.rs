@@ -364,6 +364,10 @@ pub struct Constraint {
     pub not_valid: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The comment on the index that implements a primary key, unique or exclusion
+    /// constraint (`COMMENT ON INDEX`; the index has the constraint's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_comment: Option<String>,
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Debug)]

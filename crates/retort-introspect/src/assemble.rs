@@ -411,21 +411,24 @@ fn columns(rows: &Rows, types: &UserTypes, catalog: &mut Catalog) -> Result<()> 
                     .ok_or_else(|| r.bad("generated column without expression"))?,
             }),
         };
-        let identity = match r.text("identity")?.as_str() {
-            "" => None,
-            kind => Some(Identity {
+        let is_partition: bool = r.get("is_partition")?;
+        let sequence = r.opt_qname("identity_sequence_schema", "identity_sequence_name")?;
+        let identity = match (r.text("identity")?.as_str(), sequence) {
+            ("", _) => None,
+            // From PostgreSQL 17 a partition shows its parent's identity without a sequence of
+            // its own: it is the parent's, and the partition cannot declare it.
+            (_, None) if is_partition => None,
+            (_, None) => return Err(r.bad("identity column without a sequence")),
+            (kind, Some(sequence_name)) => Some(Identity {
                 kind: match kind {
                     "a" => IdentityKind::Always,
                     "d" => IdentityKind::ByDefault,
                     other => return Err(r.bad(format!("unknown attidentity {other:?}"))),
                 },
-                sequence_name: r
-                    .opt_qname("identity_sequence_schema", "identity_sequence_name")?
-                    .ok_or_else(|| r.bad("identity column without a sequence"))?,
+                sequence_name,
                 options: sequence_options(&r, IDENTITY_COLUMNS)?,
             }),
         };
-        let is_partition: bool = r.get("is_partition")?;
         let inherit_count: i32 = r.get("inherit_count")?;
         let is_local: bool = r.get("is_local")?;
         let position: i16 = r.get("position")?;
@@ -462,6 +465,7 @@ struct ConstraintIndex {
     nulls_not_distinct: bool,
     options: Vec<String>,
     method: String,
+    comment: Option<String>,
 }
 
 fn indexes(rows: &Rows, catalog: &mut Catalog) -> Result<BTreeMap<u32, ConstraintIndex>> {
@@ -517,6 +521,7 @@ fn indexes(rows: &Rows, catalog: &mut Catalog) -> Result<BTreeMap<u32, Constrain
         let predicate = r.expr("predicate")?;
         let nulls_not_distinct: bool = r.get("nulls_not_distinct")?;
         let method = r.text("method")?;
+        let comment: Option<String> = r.get("comment")?;
         if r.get::<bool>("backs_constraint")? {
             backing.insert(
                 r.get::<u32>("oid")?,
@@ -527,6 +532,7 @@ fn indexes(rows: &Rows, catalog: &mut Catalog) -> Result<BTreeMap<u32, Constrain
                     nulls_not_distinct,
                     options,
                     method,
+                    comment,
                 },
             );
             continue;
@@ -543,7 +549,7 @@ fn indexes(rows: &Rows, catalog: &mut Catalog) -> Result<BTreeMap<u32, Constrain
             nulls_not_distinct,
             options,
             only: r.get("only")?,
-            comment: r.get("comment")?,
+            comment,
         });
     }
     Ok(backing)
@@ -682,8 +688,15 @@ fn constraints(
             }
             other => return Err(r.bad(format!("unexpected constraint type {other:?}"))),
         };
+        let index_comment = match kind {
+            ConstraintKind::PrimaryKey { .. }
+            | ConstraintKind::Unique { .. }
+            | ConstraintKind::Exclusion { .. } => index()?.comment.clone(),
+            _ => None,
+        };
         let constraint = Constraint {
             name: name.clone(),
+            index_comment,
             kind,
             deferrable: r.get("deferrable")?,
             initially_deferred: r.get("initially_deferred")?,

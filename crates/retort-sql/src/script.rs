@@ -375,6 +375,13 @@ fn comments(catalog: &Catalog) -> Vec<String> {
                     text,
                 ));
             }
+            if let Some(text) = &constraint.index_comment {
+                let index = QualifiedName::new(table.name.schema.clone(), constraint.name.clone());
+                out.push(ddl::comment(
+                    &format!("INDEX {}", quote_qualified(&index)),
+                    text,
+                ));
+            }
         }
         for policy in table.policies.values() {
             if let Some(text) = &policy.comment {

@@ -64,6 +64,7 @@ pub fn constraint(name: &str, kind: ConstraintKind) -> Constraint {
         initially_deferred: false,
         not_valid: false,
         comment: None,
+        index_comment: None,
     }
 }
 
