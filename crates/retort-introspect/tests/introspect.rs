@@ -1,29 +1,12 @@
 //! The introspector against a real PostgreSQL server: fixtures round-trip through
 //! `inspect --format sql`, extension members stay out, and the number of queries is fixed.
 
-use std::path::{Path, PathBuf};
-
 mod common;
 
 use common::{read, round_trip};
 use retort_catalog::{Catalog, Ident, QualifiedName};
 use retort_introspect::IntrospectOptions;
 use retort_testkit::TestDb;
-
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/catalog")
-}
-
-fn fixture_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
-        .expect("fixtures/catalog exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no fixtures in fixtures/catalog");
-    files
-}
 
 async fn prepare(db: &TestDb) {
     // Policies in the fixtures name this role; roles are cluster-wide.
@@ -32,13 +15,10 @@ async fn prepare(db: &TestDb) {
 
 #[tokio::test]
 async fn fixtures_round_trip_through_the_rendered_script() {
-    for path in fixture_files() {
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("utf-8 file name")
-            .to_owned();
-        let sql = std::fs::read_to_string(&path).expect("fixture readable");
+    let version = retort_testkit::Server::shared().await.server_version_num();
+    for fixture in retort_testkit::fixtures::supported_catalog_fixtures(version) {
+        let name = fixture.name.clone();
+        let sql = fixture.sql;
 
         let original = TestDb::new().await;
         prepare(&original).await;

@@ -7,25 +7,12 @@ mod fingerprint;
 #[path = "common/shop.rs"]
 mod shop;
 
-use std::path::{Path, PathBuf};
-
 use retort_sql::quote::{dollar_quote, quote_ident, quote_literal, quote_qualified};
 use retort_sql::render_catalog;
 use retort_testkit::TestDb;
 
 /// The role the fixtures' and the shop's policies name.
 const APP_ROLE: &str = "retort_app";
-
-fn fixture_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/catalog");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    files.sort();
-    files
-}
 
 async fn fresh_db() -> TestDb {
     let db = TestDb::new().await;
@@ -35,23 +22,34 @@ async fn fresh_db() -> TestDb {
 
 #[tokio::test]
 async fn every_fixture_loads_on_its_own_and_all_load_together() {
-    let files = fixture_files();
-    assert!(files.len() >= 3, "fixtures missing: {files:?}");
+    let version = retort_testkit::Server::shared().await.server_version_num();
+    let fixtures = retort_testkit::fixtures::supported_catalog_fixtures(version);
+    assert!(!fixtures.is_empty(), "no fixture runs on {version}");
     let together = fresh_db().await;
-    for path in &files {
-        let sql = std::fs::read_to_string(path).expect("fixture readable");
+    for fixture in &fixtures {
         let alone = fresh_db().await;
-        if let Err(e) = alone.try_execute(&sql).await {
-            panic!("{} does not load: {e}", path.display());
+        if let Err(e) = alone.try_execute(&fixture.sql).await {
+            panic!("{} does not load: {e}", fixture.path.display());
         }
-        if let Err(e) = together.try_execute(&sql).await {
-            panic!("{} does not load after the others: {e}", path.display());
+        if let Err(e) = together.try_execute(&fixture.sql).await {
+            panic!(
+                "{} does not load after the others: {e}",
+                fixture.path.display()
+            );
         }
     }
 }
 
 #[tokio::test]
 async fn rendered_script_builds_the_same_database_as_the_sql() {
+    let version = retort_testkit::Server::shared().await.server_version_num();
+    if version < 140_000 {
+        // The shop uses an SQL-standard function body (RETURN ...), new in PostgreSQL 14.
+        eprintln!(
+            "server_version_num {version} < 140000: the shop schema needs PostgreSQL 14; not checked"
+        );
+        return;
+    }
     let expected = fresh_db().await;
     expected.execute(shop::SQL).await;
 

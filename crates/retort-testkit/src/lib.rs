@@ -44,6 +44,7 @@
 
 mod cluster;
 mod conn;
+pub mod fixtures;
 mod server;
 mod sqlerror;
 mod testdb;
