@@ -7,9 +7,15 @@ use retort_testkit::TestDb;
 
 const TABLES: usize = 2_000;
 
-fn schema_sql() -> String {
-    let mut sql = String::from("CREATE SCHEMA bench;\n");
+/// The schema in batches: one batch runs as one transaction, and 2,000 tables in one would
+/// exhaust the server's lock table.
+fn schema_batches() -> Vec<String> {
+    let mut batches = vec![String::from("CREATE SCHEMA bench;\n")];
     for i in 0..TABLES {
+        if i % 200 == 0 {
+            batches.push(String::new());
+        }
+        let sql = batches.last_mut().expect("a batch");
         let parent = if i == 0 { 0 } else { i - 1 };
         sql.push_str(&format!(
             "CREATE TABLE bench.t{i} (\n\
@@ -26,7 +32,7 @@ fn schema_sql() -> String {
              CREATE INDEX t{i}_email ON bench.t{i} (lower(email)) WHERE active;\n"
         ));
     }
-    sql
+    batches
 }
 
 fn bench_introspect(c: &mut Criterion) {
@@ -37,7 +43,9 @@ fn bench_introspect(c: &mut Criterion) {
         .expect("tokio runtime");
     let (db, client) = runtime.block_on(async {
         let db = TestDb::new().await;
-        db.execute(&schema_sql()).await;
+        for batch in schema_batches() {
+            db.execute(&batch).await;
+        }
         let client = db.client().await;
         (db, client)
     });
