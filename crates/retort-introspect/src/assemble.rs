@@ -616,9 +616,10 @@ fn constraints(
     for r in rows.each(Query::Constraints) {
         let table_name = r.qname("schema", "table")?;
         let name = r.ident("name")?;
+        let index_oid: u32 = r.get("index_oid")?;
         let index = || {
             backing
-                .get(&r.get::<u32>("index_oid").unwrap_or_default())
+                .get(&index_oid)
                 .ok_or_else(|| r.bad(format!("constraint {name} on {table_name} has no index")))
         };
         let kind = match r.text("kind")?.as_str() {
