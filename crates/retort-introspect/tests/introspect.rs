@@ -196,3 +196,20 @@ async fn unsupported_objects_are_reported_not_dropped() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_public_schema_without_its_comment_round_trips() {
+    let db = TestDb::new().await;
+    db.execute("COMMENT ON SCHEMA public IS NULL; CREATE TABLE public.t (id int);")
+        .await;
+    let found = read(&db, &IntrospectOptions::default()).await;
+    let public = found
+        .catalog
+        .schemas
+        .get(&Ident::new("public"))
+        .expect("public is read");
+    assert_eq!(public.comment, None);
+    if let Err(e) = round_trip(&found.catalog, &[]).await {
+        panic!("{e}");
+    }
+}

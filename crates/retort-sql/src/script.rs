@@ -75,11 +75,15 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     let mut group = Vec::new();
     for schema in catalog.schemas.values() {
         group.push(ddl::create_schema(schema));
-        if let Some(text) = &schema.comment {
-            group.push(ddl::comment(
-                &format!("SCHEMA {}", quote_ident(schema.name.as_str())),
-                text,
-            ));
+        let target = format!("SCHEMA {}", quote_ident(schema.name.as_str()));
+        match &schema.comment {
+            Some(text) => group.push(ddl::comment(&target, text)),
+            // `public` exists in every new database, with a comment of its own: an uncommented
+            // public schema must say so.
+            None if schema.name.as_str() == "public" => {
+                group.push(format!("COMMENT ON {target} IS NULL"))
+            }
+            None => {}
         }
     }
     script.group(group);

@@ -34,6 +34,7 @@ fn schemas_and_extensions() {
         comment: Some("Extensions' home".into()),
     });
     catalog.insert(schema("Odd \"Schema\""));
+    catalog.insert(schema("public"));
     catalog.insert(Extension {
         name: Ident::new("uuid-ossp"),
         schema: Ident::new("extensions"),
@@ -50,6 +51,8 @@ fn schemas_and_extensions() {
     CREATE SCHEMA IF NOT EXISTS "Odd ""Schema""";
     CREATE SCHEMA IF NOT EXISTS extensions;
     COMMENT ON SCHEMA extensions IS 'Extensions'' home';
+    CREATE SCHEMA IF NOT EXISTS public;
+    COMMENT ON SCHEMA public IS NULL;
 
     CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA extensions VERSION '1.6';
     COMMENT ON EXTENSION citext IS 'case-insensitive, it''s handy';
