@@ -8,6 +8,9 @@ use retort_catalog::{Catalog, Ident, QualifiedName};
 use retort_introspect::IntrospectOptions;
 use retort_testkit::TestDb;
 
+/// The PostgreSQL major the catalog snapshots were recorded on.
+const SNAPSHOT_MAJOR: u32 = 15;
+
 async fn prepare(db: &TestDb) {
     // Policies in the fixtures name this role; roles are cluster-wide.
     db.create_role_if_missing("retort_app").await;
@@ -30,12 +33,21 @@ async fn fixtures_round_trip_through_the_rendered_script() {
             first.unsupported
         );
 
-        insta::with_settings!({ snapshot_suffix => name.clone(), prepend_module_to_snapshot => false }, {
-            insta::assert_yaml_snapshot!("catalog", first.catalog, {
-                ".extensions[].version" => "[version]",
-                ".extensions[].comment" => "[comment]",
+        // PostgreSQL prints some definitions differently from one major to the next (16 drops
+        // the table prefix from single-table views), so the snapshots are those of one major;
+        // the round trip below runs on every major.
+        if version / 10_000 == SNAPSHOT_MAJOR {
+            insta::with_settings!({ snapshot_suffix => name.clone(), prepend_module_to_snapshot => false }, {
+                insta::assert_yaml_snapshot!("catalog", first.catalog, {
+                    ".extensions[].version" => "[version]",
+                    ".extensions[].comment" => "[comment]",
+                });
             });
-        });
+        } else {
+            eprintln!(
+                "{name}: catalog snapshots are recorded on PostgreSQL {SNAPSHOT_MAJOR}; not compared"
+            );
+        }
 
         if let Err(e) = round_trip(&first.catalog, &["retort_app"]).await {
             panic!("{name}: {e}");

@@ -178,6 +178,7 @@ async fn quoted_identifiers_read_back_as_themselves() {
 #[tokio::test]
 async fn keywords_are_quoted_exactly_when_the_server_quotes_them() {
     let db = fresh_db().await;
+    let version = db.server().server_version_num();
     let client = db.client().await;
     let rows = client
         .query(
@@ -186,13 +187,20 @@ async fn keywords_are_quoted_exactly_when_the_server_quotes_them() {
         )
         .await
         .expect("keywords");
+    // retort's list is the union of PostgreSQL 15 to 17's quoted keywords, so that a script
+    // rendered on one of them loads on the others: it matches 15 and 17 exactly, and on any
+    // other major it may quote a word that major leaves bare, but never leave bare a word the
+    // server quotes.
+    let exact = matches!(version / 10_000, 15 | 17);
     let mismatches: Vec<String> = rows
         .iter()
         .filter_map(|row| {
             let word: String = row.get(0);
             let server: String = row.get(1);
             let ours = quote_ident(&word);
-            (ours != server).then(|| format!("{word}: server {server}, retort {ours}"))
+            let under_quoted = server != word && ours == word;
+            let wrong = if exact { ours != server } else { under_quoted };
+            wrong.then(|| format!("{word}: server {server}, retort {ours}"))
         })
         .collect();
     assert!(mismatches.is_empty(), "{mismatches:#?}");
