@@ -124,6 +124,37 @@ pub(crate) enum LateNode {
     Function(FunctionId),
 }
 
+/// Tables that can only be created after the views: a column's type is a view's row type, or
+/// the row type of such a table, or the table is a partition or child of such a table.
+pub(crate) fn late_tables(catalog: &Catalog) -> BTreeSet<QualifiedName> {
+    let mut late = BTreeSet::new();
+    loop {
+        let newly: Vec<&QualifiedName> = catalog
+            .tables
+            .iter()
+            .filter(|(name, _)| !late.contains(*name))
+            .filter(|(_, table)| {
+                let typed_late = table.columns.iter().any(|c| {
+                    c.data_type
+                        .user_type
+                        .as_ref()
+                        .is_some_and(|t| catalog.views.contains_key(t) || late.contains(t))
+                });
+                let parent_late = match &table.partition_of {
+                    Some(p) => late.contains(&p.parent),
+                    None => table.inherits.iter().any(|p| late.contains(p)),
+                };
+                typed_late || parent_late
+            })
+            .map(|(name, _)| name)
+            .collect();
+        if newly.is_empty() {
+            return late;
+        }
+        late.extend(newly.into_iter().cloned());
+    }
+}
+
 /// Functions and procedures split in two groups, each in creation order.
 #[derive(Debug, Default)]
 pub(crate) struct RoutineOrder {
@@ -131,8 +162,11 @@ pub(crate) struct RoutineOrder {
     /// expressions can call them).
     pub early: Vec<FunctionId>,
     /// Created after the tables, together with the views: functions whose signature or
-    /// SQL-standard body uses a table or view (directly or through another late function).
+    /// SQL-standard body uses a table or view (directly or through another late function),
+    /// and the tables of [`late_tables`].
     pub late: Vec<LateNode>,
+    /// The tables among `late`.
+    pub late_tables: BTreeSet<QualifiedName>,
 }
 
 /// Orders functions, views and materialized views.
@@ -145,6 +179,9 @@ pub(crate) fn routine_order(catalog: &Catalog) -> Result<RoutineOrder, RenderErr
     let is_relation = |name: &QualifiedName| {
         catalog.tables.contains_key(name) || catalog.views.contains_key(name)
     };
+    let late_tables = late_tables(catalog);
+    let is_late_relation =
+        |name: &QualifiedName| catalog.views.contains_key(name) || late_tables.contains(name);
 
     // Per function: the relations it needs and the functions it needs.
     let mut relation_deps: BTreeMap<&FunctionId, BTreeSet<QualifiedName>> = BTreeMap::new();
@@ -221,17 +258,37 @@ pub(crate) fn routine_order(catalog: &Catalog) -> Result<RoutineOrder, RenderErr
                 .get(id)
                 .into_iter()
                 .flatten()
-                .filter(|n| catalog.views.contains_key(*n))
+                .filter(|n| is_late_relation(n))
                 .map(|n| LateNode::Relation(n.clone())),
         );
         late_deps.insert(LateNode::Function((*id).clone()), needs);
+    }
+    for name in &late_tables {
+        let Some(table) = catalog.tables.get(name) else {
+            continue;
+        };
+        let parents = match &table.partition_of {
+            Some(p) => vec![&p.parent],
+            None => table.inherits.iter().collect(),
+        };
+        let types = table
+            .columns
+            .iter()
+            .filter_map(|c| c.data_type.user_type.as_ref());
+        let needs = parents
+            .into_iter()
+            .chain(types)
+            .filter(|n| is_late_relation(n))
+            .map(|n| LateNode::Relation(n.clone()))
+            .collect();
+        late_deps.insert(LateNode::Relation(name.clone()), needs);
     }
     for (name, view) in &catalog.views {
         let mut needs = BTreeSet::new();
         for dep in &view.depends_on {
             match dep {
                 ObjectRef::Relation { name: other } | ObjectRef::Type { name: other } => {
-                    if catalog.views.contains_key(other) {
+                    if is_late_relation(other) {
                         needs.insert(LateNode::Relation(other.clone()));
                     }
                 }
@@ -250,7 +307,11 @@ pub(crate) fn routine_order(catalog: &Catalog) -> Result<RoutineOrder, RenderErr
             LateNode::Function(id) => id.to_string(),
         })
     })?;
-    Ok(RoutineOrder { early, late })
+    Ok(RoutineOrder {
+        early,
+        late,
+        late_tables,
+    })
 }
 
 /// A token of canonical SQL text, as far as finding qualified names needs.

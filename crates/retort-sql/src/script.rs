@@ -65,10 +65,24 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     let tables = order::table_order(catalog)?;
     let routines = order::routine_order(catalog)?;
     let deferred = order::deferred(catalog, &routines);
+    // Tables typed by a view's row type are created with the views (step 9); `tables` are
+    // all the others, in creation order, and `all_tables` every table in creation order.
     let tables: Vec<&Table> = tables
         .iter()
+        .filter(|name| !routines.late_tables.contains(*name))
         .filter_map(|name| catalog.tables.get(name))
         .collect();
+    let late_tables: Vec<&Table> = routines
+        .late
+        .iter()
+        .filter_map(|node| match node {
+            LateNode::Relation(name) if routines.late_tables.contains(name) => {
+                catalog.tables.get(name)
+            }
+            _ => None,
+        })
+        .collect();
+    let all_tables: Vec<&Table> = tables.iter().chain(&late_tables).copied().collect();
     let mut script = Script::default();
 
     // 1. Schemas.
@@ -141,49 +155,35 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     }
     script.group(group);
 
-    // 7. Sequence ownership.
-    script.group(
-        catalog
-            .sequences
-            .values()
-            .filter_map(ddl::sequence_owned_by)
-            .collect(),
-    );
+    // 7. Primary keys, unique and exclusion constraints.
+    script.group(key_constraints(&tables));
 
-    // 8. Primary keys, unique and exclusion constraints.
-    let mut group = Vec::new();
-    for table in &tables {
-        for constraint in table.constraints.values() {
-            if matches!(
-                constraint.kind,
-                ConstraintKind::PrimaryKey { .. }
-                    | ConstraintKind::Unique { .. }
-                    | ConstraintKind::Exclusion { .. }
-            ) {
-                group.push(ddl::add_constraint(table, constraint));
-            }
-        }
-    }
-    script.group(group);
-
-    // 9. Indexes on tables.
+    // 8. Indexes on tables.
     let constraint_indexes = constraint_index_names(catalog);
     let is_view = |name: &QualifiedName| catalog.views.contains_key(name);
     let (late_indexes, table_indexes): (Vec<&Index>, Vec<&Index>) = catalog
         .indexes
         .values()
         .filter(|i| !constraint_indexes.contains(&i.name))
-        .partition(|i| is_view(&i.table) || deferred.indexes.contains(&i.name));
+        .partition(|i| {
+            is_view(&i.table)
+                || routines.late_tables.contains(&i.table)
+                || deferred.indexes.contains(&i.name)
+        });
     script.group(table_indexes.into_iter().map(ddl::create_index).collect());
 
-    // 10. Views, materialized views and the functions that use tables or views, then the
-    //     indexes of materialized views and those calling such functions.
+    // 9. Views, materialized views, the functions that use tables or views and the tables
+    //    typed by a view's row type; then those tables' keys, and the indexes of those tables,
+    //    of materialized views and those calling such functions.
     let mut group = Vec::new();
     for node in &routines.late {
         match node {
             LateNode::Relation(name) => {
                 if let Some(view) = catalog.views.get(name) {
                     group.push(ddl::create_view(view));
+                } else if let Some(table) = catalog.tables.get(name) {
+                    let parents = parents_of(catalog, table)?;
+                    group.extend(ddl::create_table(table, &parents, &deferred));
                 }
             }
             LateNode::Function(id) => {
@@ -194,16 +194,26 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
         }
     }
     script.group(group);
+    script.group(key_constraints(&late_tables));
     script.group(late_indexes.into_iter().map(ddl::create_index).collect());
 
-    // 10b. What calls functions created only now: domain defaults and checks, column defaults.
+    // Sequence ownership, once every table exists.
+    script.group(
+        catalog
+            .sequences
+            .values()
+            .filter_map(ddl::sequence_owned_by)
+            .collect(),
+    );
+
+    // 10. What calls functions created only now: domain defaults and checks, column defaults.
     let mut group = Vec::new();
     for name in &types {
         if let Some(domain) = catalog.domains.get(name) {
             group.extend(ddl::domain_deferred(domain, &deferred));
         }
     }
-    for table in &tables {
+    for table in &all_tables {
         for column in &table.columns {
             if deferred.column_default(&table.name, &column.name) {
                 group.extend(ddl::set_column_default(table, column));
@@ -212,10 +222,10 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     }
     script.group(group);
 
-    // 11. Foreign keys, then checks added NOT VALID or calling functions created in step 10.
+    // 11. Foreign keys, then checks added NOT VALID or calling functions created in step 9.
     let mut foreign_keys = Vec::new();
     let mut unvalidated_checks = Vec::new();
-    for table in &tables {
+    for table in &all_tables {
         for constraint in table.constraints.values() {
             match constraint.kind {
                 ConstraintKind::ForeignKey { .. } => {
@@ -255,6 +265,24 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     script.group(comments(catalog));
 
     Ok(script.finish())
+}
+
+/// `ADD CONSTRAINT` for the primary key, unique and exclusion constraints of `tables`.
+fn key_constraints(tables: &[&Table]) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in tables {
+        for constraint in table.constraints.values() {
+            if matches!(
+                constraint.kind,
+                ConstraintKind::PrimaryKey { .. }
+                    | ConstraintKind::Unique { .. }
+                    | ConstraintKind::Exclusion { .. }
+            ) {
+                out.push(ddl::add_constraint(table, constraint));
+            }
+        }
+    }
+    out
 }
 
 /// The partition parent, or the inheritance parents in order.
