@@ -29,6 +29,7 @@ macro_rules! keyed {
 
 keyed!(Schema, Ident, |s| s.name.clone());
 keyed!(Extension, Ident, |s| s.name.clone());
+keyed!(Collation, QualifiedName, |s| s.name.clone());
 keyed!(EnumType, QualifiedName, |s| s.name.clone());
 keyed!(Domain, QualifiedName, |s| s.name.clone());
 keyed!(DomainCheck, Ident, |s| s.name.clone());

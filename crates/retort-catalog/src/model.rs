@@ -55,6 +55,8 @@ pub struct Catalog {
     #[serde(with = "list", default)]
     pub extensions: BTreeMap<Ident, Extension>,
     #[serde(with = "list", default)]
+    pub collations: BTreeMap<QualifiedName, Collation>,
+    #[serde(with = "list", default)]
     pub enums: BTreeMap<QualifiedName, EnumType>,
     #[serde(with = "list", default)]
     pub domains: BTreeMap<QualifiedName, Domain>,
@@ -85,6 +87,7 @@ impl Catalog {
     pub fn object_count(&self) -> usize {
         self.schemas.len()
             + self.extensions.len()
+            + self.collations.len()
             + self.enums.len()
             + self.domains.len()
             + self.composite_types.len()
@@ -119,6 +122,7 @@ macro_rules! member {
 
 member!(Schema, schemas);
 member!(Extension, extensions);
+member!(Collation, collations);
 member!(EnumType, enums);
 member!(Domain, domains);
 member!(CompositeType, composite_types);
@@ -142,6 +146,37 @@ pub struct Extension {
     /// The schema the extension's objects live in.
     pub schema: Ident,
     pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum CollationProvider {
+    Libc,
+    Icu,
+    /// PostgreSQL 17 and later.
+    Builtin,
+}
+
+/// A user-defined collation (`CREATE COLLATION`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Debug)]
+pub struct Collation {
+    pub name: QualifiedName,
+    pub provider: CollationProvider,
+    /// The ICU or builtin locale; `None` for libc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// `LC_COLLATE` and `LC_CTYPE` of a libc collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lc_collate: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lc_ctype: Option<String>,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub deterministic: bool,
+    /// ICU tailoring rules (PostgreSQL 16 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

@@ -116,6 +116,7 @@ pub(crate) fn assemble(results: Vec<(Query, Vec<Row>)>) -> Result<(Catalog, Vec<
     let mut catalog = Catalog::default();
     schemas(&rows, &mut catalog)?;
     extensions(&rows, &mut catalog)?;
+    collations(&rows, &mut catalog)?;
     enums(&rows, &mut catalog)?;
     domains(&rows, &types, &mut catalog)?;
     composite_types(&rows, &types, &mut catalog)?;
@@ -157,6 +158,29 @@ fn extensions(rows: &Rows, catalog: &mut Catalog) -> Result<()> {
             name: r.ident("name")?,
             schema: r.ident("schema")?,
             version: r.text("version")?,
+            comment: r.get("comment")?,
+        });
+    }
+    Ok(())
+}
+
+fn collations(rows: &Rows, catalog: &mut Catalog) -> Result<()> {
+    for r in rows.each(Query::Collations) {
+        let provider = match r.text("provider")?.as_str() {
+            "c" => CollationProvider::Libc,
+            "i" => CollationProvider::Icu,
+            "b" => CollationProvider::Builtin,
+            other => return Err(r.bad(format!("unexpected collation provider {other:?}"))),
+        };
+        let libc = provider == CollationProvider::Libc;
+        catalog.insert(Collation {
+            name: r.qname("schema", "name")?,
+            provider,
+            locale: if libc { None } else { r.get("locale")? },
+            lc_collate: if libc { r.get("lc_collate")? } else { None },
+            lc_ctype: if libc { r.get("lc_ctype")? } else { None },
+            deterministic: r.get("deterministic")?,
+            rules: r.get("rules")?,
             comment: r.get("comment")?,
         });
     }

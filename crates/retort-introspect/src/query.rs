@@ -15,6 +15,7 @@ use crate::IntrospectError;
 pub(crate) enum Query {
     Schemas,
     Extensions,
+    Collations,
     UserTypes,
     Enums,
     Domains,
@@ -34,9 +35,10 @@ pub(crate) enum Query {
 }
 
 impl Query {
-    pub(crate) const ALL: [Query; 18] = [
+    pub(crate) const ALL: [Query; 19] = [
         Query::Schemas,
         Query::Extensions,
+        Query::Collations,
         Query::UserTypes,
         Query::Enums,
         Query::Domains,
@@ -59,6 +61,7 @@ impl Query {
         match self {
             Query::Schemas => "schemas",
             Query::Extensions => "extensions",
+            Query::Collations => "collations",
             Query::UserTypes => "user_types",
             Query::Enums => "enums",
             Query::Domains => "domains",
@@ -82,6 +85,7 @@ impl Query {
         match self {
             Query::Schemas => include_str!("queries/schemas.sql"),
             Query::Extensions => include_str!("queries/extensions.sql"),
+            Query::Collations => include_str!("queries/collations.sql"),
             Query::UserTypes => include_str!("queries/user_types.sql"),
             Query::Enums => include_str!("queries/enums.sql"),
             Query::Domains => include_str!("queries/domains.sql"),
@@ -136,6 +140,14 @@ impl Fragments {
             // ON DELETE SET NULL (columns): PostgreSQL 15.
             "delete_set_columns" if v >= 150_000 => "con.confdelsetcols",
             "delete_set_columns" => "NULL::pg_catalog.int2[]",
+            // The ICU (and builtin) locale of a collation: its own column from PostgreSQL 15
+            // (colliculocale), renamed colllocale in 17; before 15 it was collcollate.
+            "collation_locale" if v >= 170_000 => "co.colllocale",
+            "collation_locale" if v >= 150_000 => "co.colliculocale",
+            "collation_locale" => "CASE WHEN co.collprovider = 'i' THEN co.collcollate END",
+            // ICU tailoring rules: PostgreSQL 16.
+            "collation_rules" if v >= 160_000 => "co.collicurules",
+            "collation_rules" => "NULL::text",
             // NOT ENFORCED constraints, temporal keys and NOT VALID not-null constraints:
             // PostgreSQL 18. Not modelled yet, so listed as unsupported.
             "con_not_enforced" if v >= 180_000 => "NOT con.conenforced",

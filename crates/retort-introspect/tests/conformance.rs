@@ -78,11 +78,7 @@ fn cases(root: &Path) -> Vec<Case> {
 }
 
 /// Cases that cannot round-trip yet, with the reason. Keep this list short and honest.
-const KNOWN_FAILURES: &[(&str, &str)] = &[(
-    "migra/collations",
-    "user-defined collations are not modelled yet: introspection lists them as unsupported, \
-     so the copy lacks the collation its columns use",
-)];
+const KNOWN_FAILURES: &[(&str, &str)] = &[];
 
 /// Some cases are `pg_dump` output with table data (`COPY ... FROM stdin;` followed by rows and
 /// a `\.` line), which only psql can feed to the server. Rows are not schema: drop them.

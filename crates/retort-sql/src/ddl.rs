@@ -5,11 +5,11 @@
 //! verbatim.
 
 use retort_catalog::{
-    Column, CompositeType, Constraint, ConstraintKind, Domain, DomainCheck, EnumType, Extension,
-    Function, FunctionKind, GeneratedKind, Ident, IdentityKind, Index, IndexElement, IndexKey,
-    MatchType, ParallelSafety, PartitionKey, PartitionStrategy, Policy, PolicyCommand,
-    QualifiedName, ReferentialAction, Schema, Sequence, SequenceOptions, SqlExpr, Table, Trigger,
-    TriggerEnabled, TriggerEvent, TriggerTiming, View, Volatility,
+    Collation, CollationProvider, Column, CompositeType, Constraint, ConstraintKind, Domain,
+    DomainCheck, EnumType, Extension, Function, FunctionKind, GeneratedKind, Ident, IdentityKind,
+    Index, IndexElement, IndexKey, MatchType, ParallelSafety, PartitionKey, PartitionStrategy,
+    Policy, PolicyCommand, QualifiedName, ReferentialAction, Schema, Sequence, SequenceOptions,
+    SqlExpr, Table, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming, View, Volatility,
 };
 
 use crate::error::RenderError;
@@ -144,6 +144,35 @@ pub(crate) fn create_extension(extension: &Extension) -> String {
         ident(&extension.name),
         ident(&extension.schema),
         quote_literal(&extension.version)
+    )
+}
+
+pub(crate) fn create_collation(collation: &Collation) -> String {
+    let provider = match collation.provider {
+        CollationProvider::Libc => "libc",
+        CollationProvider::Icu => "icu",
+        CollationProvider::Builtin => "builtin",
+    };
+    let mut options = vec![format!("provider = {provider}")];
+    if let Some(locale) = &collation.locale {
+        options.push(format!("locale = {}", quote_literal(locale)));
+    }
+    if let Some(lc_collate) = &collation.lc_collate {
+        options.push(format!("lc_collate = {}", quote_literal(lc_collate)));
+    }
+    if let Some(lc_ctype) = &collation.lc_ctype {
+        options.push(format!("lc_ctype = {}", quote_literal(lc_ctype)));
+    }
+    if !collation.deterministic {
+        options.push("deterministic = false".to_owned());
+    }
+    if let Some(rules) = &collation.rules {
+        options.push(format!("rules = {}", quote_literal(rules)));
+    }
+    format!(
+        "CREATE COLLATION {} ({})",
+        quote_qualified(&collation.name),
+        options.join(", ")
     )
 }
 

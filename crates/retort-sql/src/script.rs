@@ -115,6 +115,19 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     }
     script.group(group);
 
+    // 2b. Collations: columns, domains and indexes may use them.
+    let mut group = Vec::new();
+    for collation in catalog.collations.values() {
+        group.push(ddl::create_collation(collation));
+        if let Some(text) = &collation.comment {
+            group.push(ddl::comment(
+                &format!("COLLATION {}", quote_qualified(&collation.name)),
+                text,
+            ));
+        }
+    }
+    script.group(group);
+
     // 3. Sequences: they depend on nothing but their schema, and defaults of domains and
     //    columns may name them (`nextval('s'::regclass)` is resolved when the default is set).
     script.group(

@@ -20,10 +20,7 @@ SELECT kind, name FROM (
     SELECT 'operator', pg_catalog.concat(n.nspname, '.', o.oprname)
     FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
     WHERE {{schema:n}} AND {{not_ext:pg_operator:o.oid}}
-    UNION ALL
-    SELECT 'collation', pg_catalog.concat(n.nspname, '.', co.collname)
-    FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace
-    WHERE {{schema:n}} AND {{not_ext:pg_collation:co.oid}}
+
     UNION ALL
     SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'base type' END, pg_catalog.concat(n.nspname, '.', t.typname)
     FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
