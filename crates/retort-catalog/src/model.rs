@@ -292,6 +292,12 @@ pub struct Table {
     pub row_security: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     pub force_row_security: bool,
+    /// What logical replication logs to identify changed rows (`REPLICA IDENTITY`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub replica_identity: ReplicaIdentity,
+    /// The index `CLUSTER` uses for this table (`ALTER TABLE ... CLUSTER ON`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clustered_on: Option<Ident>,
     #[serde(with = "list", default)]
     pub policies: BTreeMap<Ident, Policy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -325,12 +331,42 @@ pub struct Column {
     /// Set only when it differs from the type's default collation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<QualifiedName>,
+    /// `SET STORAGE`, when it differs from the type's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<ColumnStorage>,
+    /// `SET COMPRESSION` method (`pglz`, `lz4`), when one is set (PostgreSQL 14 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
+    /// `SET STATISTICS` target, when one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<i32>,
     /// The column comes from a parent table (inheritance or partitioning) and is not declared
     /// by this table itself.
     #[serde(default, skip_serializing_if = "is_false")]
     pub inherited: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnStorage {
+    Plain,
+    External,
+    Extended,
+    Main,
+}
+
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Debug, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplicaIdentity {
+    /// The primary key, if any.
+    #[default]
+    Default,
+    Nothing,
+    Full,
+    /// A unique index of the table, by name.
+    Index(Ident),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Debug)]

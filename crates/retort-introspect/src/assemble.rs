@@ -358,6 +358,15 @@ fn tables(rows: &Rows, catalog: &mut Catalog) -> Result<()> {
         };
         let mut options: Vec<String> = r.get("options")?;
         options.sort();
+        let replica_identity = match r.text("replica_identity")?.as_str() {
+            "n" => ReplicaIdentity::Nothing,
+            "f" => ReplicaIdentity::Full,
+            "i" => ReplicaIdentity::Index(
+                r.opt_ident("replica_identity_index")?
+                    .ok_or_else(|| r.bad(format!("{name}: replica identity index missing")))?,
+            ),
+            _ => ReplicaIdentity::Default,
+        };
         catalog.insert(Table {
             name,
             columns: Vec::new(),
@@ -369,6 +378,8 @@ fn tables(rows: &Rows, catalog: &mut Catalog) -> Result<()> {
             options,
             row_security: r.get("row_security")?,
             force_row_security: r.get("force_row_security")?,
+            replica_identity,
+            clustered_on: r.opt_ident("clustered_on")?,
             policies: BTreeMap::new(),
             comment: r.get("comment")?,
         });
@@ -467,6 +478,16 @@ fn columns(rows: &Rows, types: &UserTypes, catalog: &mut Catalog) -> Result<()> 
                 identity,
                 generated,
                 collation: r.opt_qname("collation_schema", "collation_name")?,
+                storage: match r.get::<Option<String>>("storage")?.as_deref() {
+                    None => None,
+                    Some("p") => Some(ColumnStorage::Plain),
+                    Some("e") => Some(ColumnStorage::External),
+                    Some("x") => Some(ColumnStorage::Extended),
+                    Some("m") => Some(ColumnStorage::Main),
+                    Some(other) => return Err(r.bad(format!("unknown attstorage {other:?}"))),
+                },
+                compression: r.get("compression")?,
+                statistics: r.get("statistics")?,
                 inherited: inherit_count > 0 && (is_partition || !is_local),
                 comment,
             },

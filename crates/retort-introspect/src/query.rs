@@ -148,6 +148,15 @@ impl Fragments {
             // ICU tailoring rules: PostgreSQL 16.
             "collation_rules" if v >= 160_000 => "co.collicurules",
             "collation_rules" => "NULL::text",
+            // Column compression: PostgreSQL 14.
+            "column_compression" if v >= 140_000 => {
+                "CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END"
+            }
+            "column_compression" => "NULL::text",
+            // Statistics target: -1 meant "default" until PostgreSQL 17, which uses NULL (and
+            // int2 instead of int4).
+            "column_statistics" if v >= 170_000 => "a.attstattarget::pg_catalog.int4",
+            "column_statistics" => "NULLIF(a.attstattarget, -1)",
             // NOT ENFORCED constraints, temporal keys and NOT VALID not-null constraints:
             // PostgreSQL 18. Not modelled yet, so listed as unsupported.
             "con_not_enforced" if v >= 180_000 => "NOT con.conenforced",

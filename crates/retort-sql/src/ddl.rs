@@ -5,11 +5,12 @@
 //! verbatim.
 
 use retort_catalog::{
-    Collation, CollationProvider, Column, CompositeType, Constraint, ConstraintKind, Domain,
-    DomainCheck, EnumType, Extension, Function, FunctionKind, GeneratedKind, Ident, IdentityKind,
-    Index, IndexElement, IndexKey, MatchType, ParallelSafety, PartitionKey, PartitionStrategy,
-    Policy, PolicyCommand, QualifiedName, ReferentialAction, Schema, Sequence, SequenceOptions,
-    SqlExpr, Table, Trigger, TriggerEnabled, TriggerEvent, TriggerTiming, View, Volatility,
+    Collation, CollationProvider, Column, ColumnStorage, CompositeType, Constraint, ConstraintKind,
+    Domain, DomainCheck, EnumType, Extension, Function, FunctionKind, GeneratedKind, Ident,
+    IdentityKind, Index, IndexElement, IndexKey, MatchType, ParallelSafety, PartitionKey,
+    PartitionStrategy, Policy, PolicyCommand, QualifiedName, ReferentialAction, ReplicaIdentity,
+    Schema, Sequence, SequenceOptions, SqlExpr, Table, Trigger, TriggerEnabled, TriggerEvent,
+    TriggerTiming, View, Volatility,
 };
 
 use crate::error::RenderError;
@@ -822,6 +823,58 @@ pub(crate) fn enable_row_security(table: &Table) -> Vec<String> {
     }
     if table.force_row_security {
         out.push(format!("ALTER TABLE {name} FORCE ROW LEVEL SECURITY"));
+    }
+    out
+}
+
+/// `REPLICA IDENTITY` and `CLUSTER ON`, which name indexes: emitted once those exist.
+pub(crate) fn table_index_settings(table: &Table) -> Vec<String> {
+    let name = quote_qualified(&table.name);
+    let mut out = Vec::new();
+    match &table.replica_identity {
+        ReplicaIdentity::Default => {}
+        ReplicaIdentity::Nothing => {
+            out.push(format!("ALTER TABLE ONLY {name} REPLICA IDENTITY NOTHING"))
+        }
+        ReplicaIdentity::Full => out.push(format!("ALTER TABLE ONLY {name} REPLICA IDENTITY FULL")),
+        ReplicaIdentity::Index(index) => out.push(format!(
+            "ALTER TABLE ONLY {name} REPLICA IDENTITY USING INDEX {}",
+            ident(index)
+        )),
+    }
+    if let Some(index) = &table.clustered_on {
+        out.push(format!(
+            "ALTER TABLE ONLY {name} CLUSTER ON {}",
+            ident(index)
+        ));
+    }
+    out
+}
+
+/// `SET STORAGE`, `SET COMPRESSION` and `SET STATISTICS` of the table's columns.
+pub(crate) fn column_settings(table: &Table) -> Vec<String> {
+    let name = quote_qualified(&table.name);
+    let mut out = Vec::new();
+    for column in &table.columns {
+        let prefix = format!(
+            "ALTER TABLE ONLY {name} ALTER COLUMN {}",
+            ident(&column.name)
+        );
+        if let Some(storage) = column.storage {
+            let storage = match storage {
+                ColumnStorage::Plain => "PLAIN",
+                ColumnStorage::External => "EXTERNAL",
+                ColumnStorage::Extended => "EXTENDED",
+                ColumnStorage::Main => "MAIN",
+            };
+            out.push(format!("{prefix} SET STORAGE {storage}"));
+        }
+        if let Some(method) = &column.compression {
+            out.push(format!("{prefix} SET COMPRESSION {}", quote_ident(method)));
+        }
+        if let Some(target) = column.statistics {
+            out.push(format!("{prefix} SET STATISTICS {target}"));
+        }
     }
     out
 }

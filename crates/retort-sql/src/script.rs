@@ -165,6 +165,7 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     for table in &tables {
         let parents = parents_of(catalog, table)?;
         group.extend(ddl::create_table(table, &parents, &deferred));
+        group.extend(ddl::column_settings(table));
     }
     script.group(group);
 
@@ -197,6 +198,7 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
                 } else if let Some(table) = catalog.tables.get(name) {
                     let parents = parents_of(catalog, table)?;
                     group.extend(ddl::create_table(table, &parents, &deferred));
+                    group.extend(ddl::column_settings(table));
                 }
             }
             LateNode::Function(id) => {
@@ -262,9 +264,10 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
     group.extend(catalog.triggers.values().filter_map(ddl::trigger_enabled));
     script.group(group);
 
-    // 13. Row level security and policies.
+    // 13. Replica identity and clustering (they name indexes), row level security, policies.
     let mut group = Vec::new();
     for table in catalog.tables.values() {
+        group.extend(ddl::table_index_settings(table));
         group.extend(ddl::enable_row_security(table));
     }
     for table in catalog.tables.values() {

@@ -1384,3 +1384,43 @@ fn what_calls_a_function_created_later_is_added_later() {
     ALTER TABLE app.codes ADD CONSTRAINT code_checked CHECK ((code < app.next_code()));
     "#);
 }
+
+#[test]
+fn column_settings_replica_identity_and_clustering() {
+    let mut t = table(
+        "app",
+        "Events",
+        vec![
+            Column {
+                storage: Some(ColumnStorage::External),
+                compression: Some("lz4".into()),
+                statistics: Some(500),
+                ..col("payload", "jsonb")
+            },
+            col("id", "bigint"),
+        ],
+    );
+    t.replica_identity = ReplicaIdentity::Index(Ident::new("events id"));
+    t.clustered_on = Some(Ident::new("events id"));
+    let mut catalog = Catalog::default();
+    catalog.insert(t);
+    let mut other = table("app", "log", vec![col("line", "text")]);
+    other.replica_identity = ReplicaIdentity::Full;
+    catalog.insert(other);
+    insta::assert_snapshot!(body(&render(&catalog)), @r#"
+    CREATE TABLE app."Events" (
+        payload jsonb,
+        id bigint
+    );
+    ALTER TABLE ONLY app."Events" ALTER COLUMN payload SET STORAGE EXTERNAL;
+    ALTER TABLE ONLY app."Events" ALTER COLUMN payload SET COMPRESSION lz4;
+    ALTER TABLE ONLY app."Events" ALTER COLUMN payload SET STATISTICS 500;
+    CREATE TABLE app.log (
+        line text
+    );
+
+    ALTER TABLE ONLY app."Events" REPLICA IDENTITY USING INDEX "events id";
+    ALTER TABLE ONLY app."Events" CLUSTER ON "events id";
+    ALTER TABLE ONLY app.log REPLICA IDENTITY FULL;
+    "#);
+}

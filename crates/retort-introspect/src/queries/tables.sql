@@ -11,6 +11,11 @@ SELECT n.nspname AS schema,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
        COALESCE(parents.schemas, '{}') AS parent_schemas,
        COALESCE(parents.names, '{}') AS parent_names,
+       c.relreplident::text AS replica_identity,
+       (SELECT ic.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+        WHERE i.indrelid = c.oid AND i.indisreplident) AS replica_identity_index,
+       (SELECT ic.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+        WHERE i.indrelid = c.oid AND i.indisclustered) AS clustered_on,
        {{comment:pg_class:c.oid:0}} AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -34,6 +34,9 @@ pub fn col(name: &str, sql_type: &str) -> Column {
         identity: None,
         generated: None,
         collation: None,
+        storage: None,
+        compression: None,
+        statistics: None,
         inherited: false,
         comment: None,
     }
@@ -51,6 +54,8 @@ pub fn table(schema: &str, name: &str, columns: Vec<Column>) -> Table {
         options: vec![],
         row_security: false,
         force_row_security: false,
+        replica_identity: Default::default(),
+        clustered_on: None,
         policies: BTreeMap::new(),
         comment: None,
     }
