@@ -144,6 +144,7 @@ fn wrong_password() {
     let cluster = Cluster::start(ClusterOptions {
         auth: "scram-sha-256".into(),
         superuser_password: Some("s3cret".into()),
+        ..ClusterOptions::default()
     })
     .unwrap_or_else(|e| panic!("cannot start a throwaway cluster: {e}"));
     let wrong = "N0tTheR1ghtPassw0rd";

@@ -64,6 +64,7 @@ fn start_cluster(auth: &str, password: Option<&str>) -> Cluster {
     Cluster::start(ClusterOptions {
         auth: auth.to_owned(),
         superuser_password: password.map(str::to_owned),
+        ..ClusterOptions::default()
     })
     .unwrap_or_else(|e| panic!("cannot start a throwaway cluster: {e}"))
 }

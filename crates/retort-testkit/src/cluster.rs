@@ -8,11 +8,14 @@
 //! `initdb` and `postgres` refuse to run as root. When the effective user is root, they run as the
 //! `postgres` OS user through `runuser -u postgres --` (or `setpriv`), and the directories they
 //! need are chowned to that user.
+//!
+//! A [`Cluster`] can serve TLS with a certificate and key given as PEM text
+//! ([`ClusterOptions::tls_cert_pem`], [`ClusterOptions::tls_key_pem`]).
 
 use std::fs::{self, OpenOptions};
 use std::io::Write as _;
 use std::net::TcpListener;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -28,6 +31,9 @@ const SUPERUSER: &str = "postgres";
 const OS_USER_WHEN_ROOT: &str = "postgres";
 /// Environment variable naming a directory that holds `initdb`, `pg_ctl` and `postgres`.
 pub const BINDIR_ENV: &str = "RETORT_TEST_PG_BINDIR";
+/// The server's certificate and key, in the data directory.
+const SERVER_CERT: &str = "server.crt";
+const SERVER_KEY: &str = "server.key";
 /// How many free ports to try before giving up (another process may take a port between the
 /// moment it is found free and the moment the server binds it).
 const PORT_ATTEMPTS: usize = 5;
@@ -40,6 +46,38 @@ pub struct ClusterOptions {
     pub auth: String,
     /// Password of the `postgres` superuser; required unless `auth` is `"trust"`.
     pub superuser_password: Option<String>,
+    /// The server's certificate in PEM, optionally followed by the intermediate certificates
+    /// to send with it. When set (together with [`ClusterOptions::tls_key_pem`]), the server
+    /// runs with `ssl = on`; plaintext connections are still accepted.
+    pub tls_cert_pem: Option<String>,
+    /// The private key of [`ClusterOptions::tls_cert_pem`] in PEM, unencrypted.
+    pub tls_key_pem: Option<String>,
+}
+
+impl ClusterOptions {
+    /// The certificate and key, when both are given; an error when only one is.
+    fn tls(&self) -> Result<Option<Tls<'_>>, String> {
+        match (&self.tls_cert_pem, &self.tls_key_pem) {
+            (None, None) => Ok(None),
+            (Some(cert_pem), Some(key_pem)) => {
+                for (what, pem) in [("tls_cert_pem", cert_pem), ("tls_key_pem", key_pem)] {
+                    if !pem.contains("-----BEGIN ") {
+                        return Err(format!("{what} holds no PEM block (-----BEGIN ...)"));
+                    }
+                }
+                Ok(Some(Tls { cert_pem, key_pem }))
+            }
+            (Some(_), None) => Err("tls_cert_pem is set but tls_key_pem is not".to_owned()),
+            (None, Some(_)) => Err("tls_key_pem is set but tls_cert_pem is not".to_owned()),
+        }
+    }
+}
+
+/// A server certificate and its key, in PEM.
+#[derive(Clone, Copy)]
+struct Tls<'a> {
+    cert_pem: &'a str,
+    key_pem: &'a str,
 }
 
 impl Default for ClusterOptions {
@@ -47,6 +85,8 @@ impl Default for ClusterOptions {
         ClusterOptions {
             auth: "trust".to_owned(),
             superuser_password: None,
+            tls_cert_pem: None,
+            tls_key_pem: None,
         }
     }
 }
@@ -57,7 +97,8 @@ impl Default for ClusterOptions {
 ///
 /// TCP connections (the ones [`Cluster::url`] describes) use the requested authentication method;
 /// unix-socket connections are trusted, the socket directory being private to the cluster's owner.
-/// The superuser is `postgres`.
+/// The superuser is `postgres`. With a certificate in the options, TCP connections may use TLS
+/// (`server.crt` and `server.key` in the data directory); they are not required to.
 #[derive(Debug)]
 pub struct Cluster {
     dir: ClusterDir,
@@ -85,6 +126,7 @@ impl Cluster {
                 opts.auth
             ));
         }
+        let tls = opts.tls()?;
         let bindir = find_bindir()?;
         let run_as = RunAs::detect()?;
         let tmp = tempfile::Builder::new()
@@ -95,9 +137,13 @@ impl Cluster {
             root: tmp.path().to_path_buf(),
             bindir,
             run_as,
+            ssl: tls.is_some(),
         };
         dir.prepare()?;
         dir.initdb(&opts.auth)?;
+        if let Some(tls) = tls {
+            dir.install_tls(tls)?;
+        }
         let port = dir.start_on_free_port(password_encryption)?;
         let cluster = Cluster {
             dir,
@@ -231,6 +277,7 @@ fn shared_cluster_dir(base: &Path) -> Result<ClusterDir, String> {
         root: base.join("cluster"),
         bindir: find_bindir()?,
         run_as: RunAs::detect()?,
+        ssl: false,
     })
 }
 
@@ -270,6 +317,8 @@ struct ClusterDir {
     root: PathBuf,
     bindir: PathBuf,
     run_as: RunAs,
+    /// Whether the server runs with `ssl = on` (the certificate and key in the data directory).
+    ssl: bool,
 }
 
 impl ClusterDir {
@@ -316,6 +365,14 @@ impl ClusterDir {
             .map_err(|e| format!("cannot write {}: {e}", conf.display()))
     }
 
+    /// Writes `server.crt` and `server.key` into the data directory, owned by the server's user;
+    /// the key readable by that user only, as the server demands.
+    fn install_tls(&self, tls: Tls<'_>) -> Result<(), String> {
+        let data = self.data();
+        write_owned(&self.run_as, &data.join(SERVER_KEY), tls.key_pem, 0o600)?;
+        write_owned(&self.run_as, &data.join(SERVER_CERT), tls.cert_pem, 0o644)
+    }
+
     /// Writes the settings for the next start.
     fn configure(&self, port: u16, password_encryption: &str) -> Result<(), String> {
         let path = self.data().join("retort.conf");
@@ -323,7 +380,7 @@ impl ClusterDir {
         let sock = sock
             .to_str()
             .ok_or_else(|| format!("{} is not valid UTF-8", sock.display()))?;
-        let text = format!(
+        let mut text = format!(
             "port = {port}\n\
              listen_addresses = '127.0.0.1'\n\
              unix_socket_directories = '{}'\n\
@@ -334,6 +391,12 @@ impl ClusterDir {
              full_page_writes = off\n",
             sock.replace('\'', "''"),
         );
+        if self.ssl {
+            // Relative to the data directory.
+            text.push_str(&format!(
+                "ssl = on\nssl_cert_file = '{SERVER_CERT}'\nssl_key_file = '{SERVER_KEY}'\n"
+            ));
+        }
         fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         self.run_as.chown(&path)
     }
@@ -447,6 +510,25 @@ impl ClusterDir {
                 .map_err(|e| format!("cannot set the superuser password: {e}"))
         })?
     }
+}
+
+/// Writes `text` to `path` (created with `mode`, or truncated and set to `mode`) and gives the file
+/// to the server's user.
+fn write_owned(run_as: &RunAs, path: &Path, text: &str, mode: u32) -> Result<(), String> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(mode)
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    // `mode` applies only to a new file, and is narrowed by the umask.
+    file.set_permissions(fs::Permissions::from_mode(mode))
+        .map_err(|e| format!("cannot chmod {}: {e}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    drop(file);
+    run_as.chown(path)
 }
 
 /// A port on 127.0.0.1 that nothing listens on right now.
@@ -712,14 +794,113 @@ mod tests {
     fn start_rejects_bad_options_before_touching_anything() {
         let bad_auth = Cluster::start(ClusterOptions {
             auth: "password123".to_owned(),
-            superuser_password: None,
+            ..ClusterOptions::default()
         });
         assert!(matches!(&bad_auth, Err(e) if e.contains("unsupported auth method")));
         let no_password = Cluster::start(ClusterOptions {
             auth: "scram-sha-256".to_owned(),
-            superuser_password: None,
+            ..ClusterOptions::default()
         });
         assert!(matches!(&no_password, Err(e) if e.contains("needs a superuser_password")));
+        let cert_only = Cluster::start(ClusterOptions {
+            tls_cert_pem: Some(PEM_CERT.to_owned()),
+            ..ClusterOptions::default()
+        });
+        assert_eq!(
+            cert_only.err().as_deref(),
+            Some("tls_cert_pem is set but tls_key_pem is not")
+        );
+        let key_only = Cluster::start(ClusterOptions {
+            tls_key_pem: Some(PEM_KEY.to_owned()),
+            ..ClusterOptions::default()
+        });
+        assert_eq!(
+            key_only.err().as_deref(),
+            Some("tls_key_pem is set but tls_cert_pem is not")
+        );
+        let not_pem = Cluster::start(ClusterOptions {
+            tls_cert_pem: Some(PEM_CERT.to_owned()),
+            tls_key_pem: Some("MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg".to_owned()),
+            ..ClusterOptions::default()
+        });
+        assert_eq!(
+            not_pem.err().as_deref(),
+            Some("tls_key_pem holds no PEM block (-----BEGIN ...)")
+        );
+    }
+
+    /// Stand-ins: only their shape is looked at before the server reads them.
+    const PEM_CERT: &str = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    const PEM_KEY: &str = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+
+    /// A cluster directory under `tmp` with an empty data directory, as `initdb` leaves it
+    /// (owned by the server's user).
+    fn scratch_dir(tmp: &Path, ssl: bool) -> ClusterDir {
+        let dir = ClusterDir {
+            root: tmp.join("cluster"),
+            bindir: PathBuf::from("/nonexistent"),
+            run_as: RunAs::detect().expect("the server's OS user"),
+            ssl,
+        };
+        fs::DirBuilder::new()
+            .mode(0o700)
+            .recursive(true)
+            .create(dir.data())
+            .expect("mkdir");
+        dir.prepare().expect("prepare");
+        dir.run_as.chown(&dir.data()).expect("chown");
+        dir
+    }
+
+    fn server_uid(run_as: &RunAs) -> u32 {
+        match run_as {
+            RunAs::Me => rustix::process::geteuid().as_raw(),
+            RunAs::User { uid, .. } => *uid,
+        }
+    }
+
+    #[test]
+    fn tls_files_belong_to_the_server_user_and_the_key_is_private() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = scratch_dir(tmp.path(), true);
+        let uid = server_uid(&dir.run_as);
+        // A leftover, world-readable key is narrowed to 0600 when rewritten.
+        let key_path = dir.data().join(SERVER_KEY);
+        fs::write(&key_path, "old").expect("write");
+        fs::set_permissions(&key_path, fs::Permissions::from_mode(0o644)).expect("chmod");
+
+        dir.install_tls(Tls {
+            cert_pem: PEM_CERT,
+            key_pem: PEM_KEY,
+        })
+        .expect("install");
+        for (name, text, mode) in [(SERVER_KEY, PEM_KEY, 0o600), (SERVER_CERT, PEM_CERT, 0o644)] {
+            let path = dir.data().join(name);
+            assert_eq!(fs::read_to_string(&path).expect("read"), text, "{name}");
+            let meta = fs::metadata(&path).expect("stat");
+            assert_eq!(meta.permissions().mode() & 0o7777, mode, "{name}");
+            assert_eq!(meta.uid(), uid, "{name}");
+        }
+    }
+
+    #[test]
+    fn configuration_turns_ssl_on_only_with_a_certificate() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let with = scratch_dir(&tmp.path().join("with"), true);
+        with.configure(5555, "scram-sha-256").expect("configure");
+        let text = fs::read_to_string(with.data().join("retort.conf")).expect("read");
+        assert!(
+            text.contains(
+                "\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n"
+            ),
+            "{text}"
+        );
+        assert!(text.starts_with("port = 5555\n"), "{text}");
+
+        let without = scratch_dir(&tmp.path().join("without"), false);
+        without.configure(5555, "scram-sha-256").expect("configure");
+        let text = fs::read_to_string(without.data().join("retort.conf")).expect("read");
+        assert!(!text.contains("ssl"), "{text}");
     }
 
     /// Stops the shared cluster under `base` when the test ends, passed or failed.

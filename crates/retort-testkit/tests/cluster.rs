@@ -38,6 +38,7 @@ async fn scram_cluster_checks_passwords_and_discovery_honours_the_url() {
     let cluster = Cluster::start(ClusterOptions {
         auth: "scram-sha-256".to_owned(),
         superuser_password: Some(password.to_owned()),
+        ..ClusterOptions::default()
     })
     .expect("cluster starts");
     let port = cluster.port();
@@ -131,6 +132,7 @@ async fn md5_cluster_stores_md5_and_checks_passwords() {
     let cluster = Cluster::start(ClusterOptions {
         auth: "md5".to_owned(),
         superuser_password: Some("md5pass".to_owned()),
+        ..ClusterOptions::default()
     })
     .expect("cluster starts");
     let client = connect_with(cluster.port(), "md5pass")
@@ -180,4 +182,21 @@ async fn discovery_without_a_url_finds_a_server_that_can_create_databases() {
         .expect("pg_roles")
         .get(0);
     assert!(may_create);
+}
+
+#[test]
+fn a_certificate_the_server_cannot_load_fails_the_start_with_its_log() {
+    // PEM-shaped, but not a certificate: the server itself must reject it, which shows that
+    // `ssl = on` and the files reached it.
+    let err = Cluster::start(ClusterOptions {
+        tls_cert_pem: Some("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".into()),
+        tls_key_pem: Some("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n".into()),
+        ..ClusterOptions::default()
+    })
+    .expect_err("an unusable certificate");
+    assert!(err.starts_with("pg_ctl start failed"), "{err}");
+    assert!(
+        err.contains("could not load server certificate file \"server.crt\""),
+        "{err}"
+    );
 }
