@@ -146,6 +146,9 @@ pub struct Extension {
     /// The schema the extension's objects live in.
     pub schema: Ident,
     pub version: String,
+    /// The extensions this one requires (and was created after), sorted; for ordering.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<Ident>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

@@ -158,6 +158,12 @@ fn extensions(rows: &Rows, catalog: &mut Catalog) -> Result<()> {
             name: r.ident("name")?,
             schema: r.ident("schema")?,
             version: r.text("version")?,
+            // plpgsql is built in and not part of the catalog.
+            requires: r
+                .idents("requires")?
+                .into_iter()
+                .filter(|name| name.as_str() != "plpgsql")
+                .collect(),
             comment: r.get("comment")?,
         });
     }

@@ -225,3 +225,21 @@ async fn the_public_schema_without_its_comment_round_trips() {
         panic!("{e}");
     }
 }
+
+#[tokio::test]
+async fn extensions_know_what_they_require() {
+    let db = TestDb::new().await;
+    db.execute("CREATE SCHEMA geo; CREATE EXTENSION earthdistance WITH SCHEMA geo CASCADE;")
+        .await;
+    let found = read(&db, &IntrospectOptions::default()).await;
+    let earthdistance = found
+        .catalog
+        .extensions
+        .get(&Ident::new("earthdistance"))
+        .expect("extension read");
+    assert_eq!(earthdistance.requires, [Ident::new("cube")]);
+    assert!(found.catalog.extensions.contains_key(&Ident::new("cube")));
+    if let Err(e) = round_trip(&found.catalog, &[]).await {
+        panic!("{e}");
+    }
+}

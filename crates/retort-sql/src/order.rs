@@ -74,6 +74,16 @@ fn cycle_error<K>(kind: &'static str, members: Vec<K>, name: impl Fn(&K) -> Stri
     }
 }
 
+/// Extensions, each after those it requires.
+pub(crate) fn extension_order(catalog: &Catalog) -> Result<Vec<Ident>, RenderError> {
+    let deps: BTreeMap<Ident, BTreeSet<Ident>> = catalog
+        .extensions
+        .iter()
+        .map(|(name, e)| (name.clone(), e.requires.iter().cloned().collect()))
+        .collect();
+    toposort(&deps).map_err(|m| cycle_error("extensions", m, |n| n.to_string()))
+}
+
 /// Enums, domains and composite types, ordered by the user-defined types they use.
 pub(crate) fn type_order(catalog: &Catalog) -> Result<Vec<QualifiedName>, RenderError> {
     let mut deps: BTreeMap<QualifiedName, BTreeSet<QualifiedName>> = BTreeMap::new();

@@ -104,7 +104,10 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
 
     // 2. Extensions.
     let mut group = Vec::new();
-    for extension in catalog.extensions.values() {
+    for name in order::extension_order(catalog)? {
+        let Some(extension) = catalog.extensions.get(&name) else {
+            continue;
+        };
         group.push(ddl::create_extension(extension));
         if let Some(text) = &extension.comment {
             group.push(ddl::comment(

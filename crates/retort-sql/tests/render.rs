@@ -39,12 +39,14 @@ fn schemas_and_extensions() {
         name: Ident::new("uuid-ossp"),
         schema: Ident::new("extensions"),
         version: "1.1".into(),
+        requires: vec![],
         comment: None,
     });
     catalog.insert(Extension {
         name: Ident::new("citext"),
         schema: Ident::new("extensions"),
         version: "1.6".into(),
+        requires: vec![],
         comment: Some("case-insensitive, it's handy".into()),
     });
     insta::assert_snapshot!(body(&render(&catalog)), @r#"
@@ -1423,4 +1425,27 @@ fn column_settings_replica_identity_and_clustering() {
     ALTER TABLE ONLY app."Events" CLUSTER ON "events id";
     ALTER TABLE ONLY app.log REPLICA IDENTITY FULL;
     "#);
+}
+
+#[test]
+fn extensions_follow_the_ones_they_require() {
+    let mut catalog = Catalog::default();
+    for (name, requires) in [
+        ("hstore_plperl", vec!["hstore", "plperl"]),
+        ("plperl", vec![]),
+        ("hstore", vec![]),
+    ] {
+        catalog.insert(Extension {
+            name: Ident::new(name),
+            schema: Ident::new("public"),
+            version: "1.0".into(),
+            requires: requires.into_iter().map(Ident::new).collect(),
+            comment: None,
+        });
+    }
+    insta::assert_snapshot!(body(&render(&catalog)), @"
+    CREATE EXTENSION IF NOT EXISTS hstore WITH SCHEMA public VERSION '1.0';
+    CREATE EXTENSION IF NOT EXISTS plperl WITH SCHEMA public VERSION '1.0';
+    CREATE EXTENSION IF NOT EXISTS hstore_plperl WITH SCHEMA public VERSION '1.0';
+    ");
 }
