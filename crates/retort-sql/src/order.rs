@@ -134,35 +134,62 @@ pub(crate) enum LateNode {
     Function(FunctionId),
 }
 
-/// Tables that can only be created after the views: a column's type is a view's row type, or
-/// the row type of such a table, or the table is a partition or child of such a table.
-pub(crate) fn late_tables(catalog: &Catalog) -> BTreeSet<QualifiedName> {
-    let mut late = BTreeSet::new();
+/// Tables and composite types that can only be created with the views.
+///
+/// A composite type is late when an attribute has a table's or view's row type (or a late
+/// composite type); a table is late when a column has a view's row type or a late table's or
+/// composite type's, or when its partition or inheritance parent is late.
+pub(crate) fn late_relations(catalog: &Catalog) -> Late {
+    let mut late = Late::default();
     loop {
-        let newly: Vec<&QualifiedName> = catalog
+        let is_late = |t: &QualifiedName| late.tables.contains(t) || late.types.contains(t);
+        let new_types: Vec<QualifiedName> = catalog
+            .composite_types
+            .iter()
+            .filter(|(name, _)| !late.types.contains(*name))
+            .filter(|(_, composite)| {
+                composite.attributes.iter().any(|a| {
+                    a.data_type.user_type.as_ref().is_some_and(|t| {
+                        catalog.tables.contains_key(t)
+                            || catalog.views.contains_key(t)
+                            || is_late(t)
+                    })
+                })
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        let new_tables: Vec<QualifiedName> = catalog
             .tables
             .iter()
-            .filter(|(name, _)| !late.contains(*name))
+            .filter(|(name, _)| !late.tables.contains(*name))
             .filter(|(_, table)| {
                 let typed_late = table.columns.iter().any(|c| {
                     c.data_type
                         .user_type
                         .as_ref()
-                        .is_some_and(|t| catalog.views.contains_key(t) || late.contains(t))
+                        .is_some_and(|t| catalog.views.contains_key(t) || is_late(t))
                 });
                 let parent_late = match &table.partition_of {
-                    Some(p) => late.contains(&p.parent),
-                    None => table.inherits.iter().any(|p| late.contains(p)),
+                    Some(p) => late.tables.contains(&p.parent),
+                    None => table.inherits.iter().any(|p| late.tables.contains(p)),
                 };
                 typed_late || parent_late
             })
-            .map(|(name, _)| name)
+            .map(|(name, _)| name.clone())
             .collect();
-        if newly.is_empty() {
+        if new_types.is_empty() && new_tables.is_empty() {
             return late;
         }
-        late.extend(newly.into_iter().cloned());
+        late.types.extend(new_types);
+        late.tables.extend(new_tables);
     }
+}
+
+/// See [`late_relations`].
+#[derive(Debug, Default)]
+pub(crate) struct Late {
+    pub tables: BTreeSet<QualifiedName>,
+    pub types: BTreeSet<QualifiedName>,
 }
 
 /// Functions and procedures split in two groups, each in creation order.
@@ -173,10 +200,12 @@ pub(crate) struct RoutineOrder {
     pub early: Vec<FunctionId>,
     /// Created after the tables, together with the views: functions whose signature or
     /// SQL-standard body uses a table or view (directly or through another late function),
-    /// and the tables of [`late_tables`].
+    /// and the tables and composite types of [`late_relations`].
     pub late: Vec<LateNode>,
     /// The tables among `late`.
     pub late_tables: BTreeSet<QualifiedName>,
+    /// The composite types among `late`.
+    pub late_types: BTreeSet<QualifiedName>,
 }
 
 /// Orders functions, views and materialized views.
@@ -189,9 +218,13 @@ pub(crate) fn routine_order(catalog: &Catalog) -> Result<RoutineOrder, RenderErr
     let is_relation = |name: &QualifiedName| {
         catalog.tables.contains_key(name) || catalog.views.contains_key(name)
     };
-    let late_tables = late_tables(catalog);
-    let is_late_relation =
-        |name: &QualifiedName| catalog.views.contains_key(name) || late_tables.contains(name);
+    let Late {
+        tables: late_tables,
+        types: late_types,
+    } = late_relations(catalog);
+    let is_late_relation = |name: &QualifiedName| {
+        catalog.views.contains_key(name) || late_tables.contains(name) || late_types.contains(name)
+    };
 
     // Per function: the relations it needs and the functions it needs.
     let mut relation_deps: BTreeMap<&FunctionId, BTreeSet<QualifiedName>> = BTreeMap::new();
@@ -273,6 +306,19 @@ pub(crate) fn routine_order(catalog: &Catalog) -> Result<RoutineOrder, RenderErr
         );
         late_deps.insert(LateNode::Function((*id).clone()), needs);
     }
+    for name in &late_types {
+        let Some(composite) = catalog.composite_types.get(name) else {
+            continue;
+        };
+        let needs = composite
+            .attributes
+            .iter()
+            .filter_map(|a| a.data_type.user_type.as_ref())
+            .filter(|n| is_late_relation(n))
+            .map(|n| LateNode::Relation(n.clone()))
+            .collect();
+        late_deps.insert(LateNode::Relation(name.clone()), needs);
+    }
     for name in &late_tables {
         let Some(table) = catalog.tables.get(name) else {
             continue;
@@ -321,6 +367,7 @@ pub(crate) fn routine_order(catalog: &Catalog) -> Result<RoutineOrder, RenderErr
         early,
         late,
         late_tables,
+        late_types,
     })
 }
 

@@ -143,7 +143,7 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
 
     // 4. Enums, domains and composite types.
     let mut group = Vec::new();
-    for name in &types {
+    for name in types.iter().filter(|n| !routines.late_types.contains(*n)) {
         if let Some(e) = catalog.enums.get(name) {
             group.push(ddl::create_enum(e));
         } else if let Some(domain) = catalog.domains.get(name) {
@@ -189,8 +189,8 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
         });
     script.group(table_indexes.into_iter().map(ddl::create_index).collect());
 
-    // 9. Views, materialized views, the functions that use tables or views and the tables
-    //    typed by a view's row type; then those tables' keys, and the indexes of those tables,
+    // 9. Views, materialized views, the functions that use tables or views, and the composite
+    //    types and tables that need a table's or view's row type; then those tables' keys, and the indexes of those tables,
     //    of materialized views and those calling such functions.
     let mut group = Vec::new();
     for node in &routines.late {
@@ -198,6 +198,8 @@ pub fn render_catalog(catalog: &Catalog) -> Result<String, RenderError> {
             LateNode::Relation(name) => {
                 if let Some(view) = catalog.views.get(name) {
                     group.push(ddl::create_view(view));
+                } else if let Some(composite) = catalog.composite_types.get(name) {
+                    group.push(ddl::create_composite(composite));
                 } else if let Some(table) = catalog.tables.get(name) {
                     let parents = parents_of(catalog, table)?;
                     group.extend(ddl::create_table(table, &parents, &deferred));
