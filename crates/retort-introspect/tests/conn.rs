@@ -1,11 +1,17 @@
 //! Connecting for real: TLS modes against the local server (Debian's PostgreSQL runs with
-//! `ssl = on` and its snakeoil certificate), and the one-line error for each way a connection
-//! fails.
+//! `ssl = on` and its snakeoil certificate), against throwaway clusters serving certificates
+//! issued by a test CA, and the one-line error for each way a connection fails.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose,
+};
 use retort_introspect::conn::{ConnError, DatabaseUrl, SslMode, connect};
 use retort_testkit::{Cluster, ClusterOptions};
+use tempfile::TempDir;
 
 /// The local server the TLS tests need, with `ssl = on`.
 const LOCAL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -319,4 +325,242 @@ async fn url_parameters_reach_the_session() {
         .expect("query")
         .get(0);
     assert_eq!(name, "my tool");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certificates issued by a test CA.
+//
+// Each test below owns its cluster (about a second to start), so that the server is stopped and
+// its directory removed when the test ends; the checks on one certificate share one cluster.
+
+/// The superuser's password on the TLS clusters: every check also authenticates (SCRAM) over TLS.
+const TLS_PASSWORD: &str = "Tls5ecretPw";
+
+/// A certificate authority for the tests.
+struct TestCa {
+    issuer: CertifiedIssuer<'static, KeyPair>,
+}
+
+impl TestCa {
+    fn new(name: &str) -> TestCa {
+        let key = KeyPair::generate().expect("CA key");
+        let issuer = CertifiedIssuer::self_signed(ca_params(name), key).expect("CA certificate");
+        TestCa { issuer }
+    }
+
+    /// An intermediate CA signed by this one.
+    fn intermediate(&self, name: &str) -> TestCa {
+        let key = KeyPair::generate().expect("intermediate key");
+        let issuer = CertifiedIssuer::signed_by(ca_params(name), key, &self.issuer)
+            .expect("intermediate certificate");
+        TestCa { issuer }
+    }
+
+    fn cert_pem(&self) -> String {
+        self.issuer.pem()
+    }
+
+    /// A server certificate for `names` (host names or IP addresses) and its key, in PEM.
+    fn issue_server_cert(&self, names: &[&str]) -> (String, String) {
+        let names: Vec<String> = names.iter().map(|name| (*name).to_owned()).collect();
+        let mut params = CertificateParams::new(names.clone()).expect("server names");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, names[0].as_str());
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        let key = KeyPair::generate().expect("server key");
+        let cert = params
+            .signed_by(&key, &self.issuer)
+            .expect("server certificate");
+        (cert.pem(), key.serialize_pem())
+    }
+}
+
+fn ca_params(name: &str) -> CertificateParams {
+    let mut params = CertificateParams::default();
+    params.distinguished_name.push(DnType::CommonName, name);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    params
+}
+
+/// A scram-sha-256 cluster serving `cert_pem` (a certificate, possibly followed by its
+/// intermediates) with `key_pem`.
+struct TlsServer {
+    cluster: Cluster,
+    /// Holds the root certificate files handed to `sslrootcert`.
+    files: TempDir,
+}
+
+impl TlsServer {
+    fn start(cert_pem: String, key_pem: String) -> TlsServer {
+        let cluster = Cluster::start(ClusterOptions {
+            auth: "scram-sha-256".to_owned(),
+            superuser_password: Some(TLS_PASSWORD.to_owned()),
+            tls_cert_pem: Some(cert_pem),
+            tls_key_pem: Some(key_pem),
+        })
+        .unwrap_or_else(|e| panic!("cannot start a TLS cluster: {e}"));
+        let files = tempfile::tempdir().expect("tempdir");
+        TlsServer { cluster, files }
+    }
+
+    /// Writes a CA certificate for `sslrootcert`; returns its path.
+    fn root_file(&self, name: &str, ca: &TestCa) -> PathBuf {
+        let path = self.files.path().join(name);
+        std::fs::write(&path, ca.cert_pem()).expect("write CA file");
+        path
+    }
+
+    /// `postgres://postgres:<password>@<host>:<port>/postgres?<query>`.
+    fn url(&self, host: &str, query: &str) -> String {
+        format!(
+            "postgres://postgres:{TLS_PASSWORD}@{host}:{}/postgres?{query}",
+            self.cluster.port()
+        )
+    }
+
+    /// Connects with `query`, then checks that the session is encrypted and authenticated.
+    async fn connects(&self, host: &str, query: &str) {
+        let client = connect_ok(&self.url(host, query)).await;
+        assert!(uses_tls(&client).await, "{host}?{query}: not encrypted");
+        let user: String = client
+            .query_one("SELECT current_user::text", &[])
+            .await
+            .expect("current_user")
+            .get(0);
+        assert_eq!(user, "postgres");
+    }
+
+    /// Fails to connect with `query`; returns the one-line message, checked free of the password.
+    async fn refused(&self, host: &str, query: &str) -> (ConnError, String) {
+        let err = connect_err(&self.url(host, query)).await;
+        let message = err.to_string();
+        assert!(!message.contains(TLS_PASSWORD), "password shown: {message}");
+        assert!(!format!("{err:?}").contains(TLS_PASSWORD), "{err:?}");
+        (err, message)
+    }
+}
+
+fn root(path: &Path) -> String {
+    path.display().to_string()
+}
+
+#[tokio::test]
+async fn verify_full_and_verify_ca_accept_a_server_signed_by_sslrootcert() {
+    let ca = TestCa::new("retort test CA");
+    let unrelated = TestCa::new("retort unrelated CA");
+    let (cert, key) = ca.issue_server_cert(&["localhost", "127.0.0.1"]);
+    let server = TlsServer::start(cert, key);
+    let ca_file = root(&server.root_file("ca.pem", &ca));
+    let other_file = root(&server.root_file("other-ca.pem", &unrelated));
+    let port = server.cluster.port();
+
+    // The chain leads to sslrootcert, and the name matches: by DNS name, and by IP address.
+    for host in ["localhost", "127.0.0.1"] {
+        for mode in ["verify-full", "verify-ca"] {
+            server
+                .connects(host, &format!("sslmode={mode}&sslrootcert={ca_file}"))
+                .await;
+        }
+    }
+    // Channel binding (SCRAM-SHA-256-PLUS) needs the TLS session: it works over a verified one.
+    server
+        .connects(
+            "localhost",
+            &format!("sslmode=verify-full&sslrootcert={ca_file}&channel_binding=require"),
+        )
+        .await;
+    // require without a root certificate encrypts without checking.
+    server.connects("localhost", "sslmode=require").await;
+    server.connects("127.0.0.1", "sslmode=require").await;
+
+    // A CA that did not sign the server certificate: refused by every verifying mode, require
+    // with sslrootcert included (it means verify-ca).
+    for (mode, shown) in [
+        ("verify-full", "verify-full"),
+        ("verify-ca", "verify-ca"),
+        ("require", "verify-ca"),
+    ] {
+        let (err, message) = server
+            .refused(
+                "localhost",
+                &format!("sslmode={mode}&sslrootcert={other_file}"),
+            )
+            .await;
+        assert!(matches!(err, ConnError::Tls { .. }), "{err:?}");
+        assert_eq!(
+            message,
+            format!(
+                "could not connect to server at localhost:{port}: certificate verification \
+                 failed (sslmode={shown}): the server certificate is not signed by the CA in \
+                 sslrootcert '{other_file}'"
+            )
+        );
+    }
+
+    // Authentication still applies once TLS is up.
+    let url = server
+        .url(
+            "localhost",
+            &format!("sslmode=verify-full&sslrootcert={ca_file}"),
+        )
+        .replace(TLS_PASSWORD, "Wr0ngTlsPw");
+    let err = connect_err(&url).await;
+    assert!(matches!(err, ConnError::Authentication { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "could not connect to server at localhost:{port}: password authentication failed \
+             for user \"postgres\""
+        )
+    );
+}
+
+#[tokio::test]
+async fn verify_full_rejects_a_certificate_for_another_host_that_verify_ca_accepts() {
+    let ca = TestCa::new("retort test CA");
+    let (cert, key) = ca.issue_server_cert(&["db.example"]);
+    let server = TlsServer::start(cert, key);
+    let ca_file = root(&server.root_file("ca.pem", &ca));
+    let port = server.cluster.port();
+
+    // The chain is good: verify-ca does not look at the name.
+    for host in ["localhost", "127.0.0.1"] {
+        server
+            .connects(host, &format!("sslmode=verify-ca&sslrootcert={ca_file}"))
+            .await;
+    }
+    for host in ["localhost", "127.0.0.1"] {
+        let (err, message) = server
+            .refused(host, &format!("sslmode=verify-full&sslrootcert={ca_file}"))
+            .await;
+        assert!(matches!(err, ConnError::Tls { .. }), "{err:?}");
+        assert_eq!(
+            message,
+            format!(
+                "could not connect to server at {host}:{port}: certificate verification failed \
+                 (sslmode=verify-full): the server certificate is not valid for host '{host}'"
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn verify_full_follows_the_intermediate_the_server_sends() {
+    let root_ca = TestCa::new("retort test root CA");
+    let intermediate = root_ca.intermediate("retort test intermediate CA");
+    let (leaf, key) = intermediate.issue_server_cert(&["localhost"]);
+    // The server sends its certificate followed by the intermediate; the client trusts the root.
+    let server = TlsServer::start(format!("{leaf}{}", intermediate.cert_pem()), key);
+    let root_file = root(&server.root_file("root.pem", &root_ca));
+    for mode in ["verify-full", "verify-ca"] {
+        server
+            .connects(
+                "localhost",
+                &format!("sslmode={mode}&sslrootcert={root_file}"),
+            )
+            .await;
+    }
 }
