@@ -153,10 +153,10 @@ impl Fragments {
                 "CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END"
             }
             "column_compression" => "NULL::text",
-            // Statistics target: -1 meant "default" until PostgreSQL 17, which uses NULL (and
-            // int2 instead of int4).
+            // Statistics target: -1 meant "default" until PostgreSQL 17, which uses NULL; the
+            // column is int4 before 16 and int2 from 16.
             "column_statistics" if v >= 170_000 => "a.attstattarget::pg_catalog.int4",
-            "column_statistics" => "NULLIF(a.attstattarget, -1)",
+            "column_statistics" => "NULLIF(a.attstattarget, -1)::pg_catalog.int4",
             // NOT ENFORCED constraints, temporal keys and NOT VALID not-null constraints:
             // PostgreSQL 18. Not modelled yet, so listed as unsupported.
             "con_not_enforced" if v >= 180_000 => "NOT con.conenforced",
