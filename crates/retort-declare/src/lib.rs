@@ -1,0 +1,10 @@
+//! Declared schema files (`schema/`: SQL and TOML) to a [`Catalog`](retort_catalog::Catalog).
+//!
+//! - [`files`]: which files, in which order;
+//! - [`error`]: errors that name the file, line and column and show the text with a caret.
+
+pub mod error;
+pub mod files;
+
+pub use error::{DeclareError, SourceError};
+pub use files::{FileKind, SchemaFile, SchemaSource};
