@@ -1,10 +1,14 @@
 //! Declared schema files (`schema/`: SQL and TOML) to a [`Catalog`](retort_catalog::Catalog).
 //!
 //! - [`files`]: which files, in which order;
-//! - [`error`]: errors that name the file, line and column and show the text with a caret.
+//! - [`error`]: errors that name the file, line and column and show the text with a caret;
+//! - [`sql`]: SQL files (the only module that uses `sqlparser`);
+//! - [`toml_format`]: the TOML format, both ways.
 
 pub mod error;
 pub mod files;
+pub mod sql;
+pub mod toml_format;
 
 pub use error::{DeclareError, SourceError};
 pub use files::{FileKind, SchemaFile, SchemaSource};

@@ -1,0 +1,1 @@
+//! Reading declared SQL files.
