@@ -27,7 +27,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use percent_encoding::percent_decode_str;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -171,6 +171,16 @@ impl DatabaseUrl {
     /// The database name (libpq's default, the user name, when the URL names none).
     pub fn database(&self) -> &str {
         &self.database
+    }
+
+    /// The same server, user, password and parameters, connecting to database `name` instead.
+    /// The redacted form shows the new name in the path (percent-encoded) and drops a `dbname=`
+    /// parameter; the password stays hidden.
+    pub fn with_database(&self, name: &str) -> DatabaseUrl {
+        let mut url = self.clone();
+        url.database = name.to_owned();
+        url.redacted = redacted_with_database(&self.redacted, name);
+        url
     }
 
     /// The user name (the operating-system user when the URL names none, as in libpq).
@@ -655,6 +665,40 @@ fn parse(input: &str, secrets: &mut Vec<String>) -> Result<DatabaseUrl, String> 
         target_session_attrs,
         channel_binding,
     })
+}
+
+/// Characters kept as they are in a database name in a URL path (RFC 3986 unreserved).
+const PATH_KEEP: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `redacted` (already free of the password) with its path replaced by `/name` and any
+/// `dbname=` query parameter removed.
+fn redacted_with_database(redacted: &str, name: &str) -> String {
+    let (scheme, rest) = redacted.split_once("://").unwrap_or(("postgres", redacted));
+    // The authority holds no '/' or '?' (parsing split the URL at the first of them).
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, after) = rest.split_at(authority_end);
+    let query = after.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .filter(|pair| {
+            let key = pair.split_once('=').map(|(k, _)| k).unwrap_or(pair);
+            percent_decode_str(key).decode_utf8_lossy() != "dbname"
+        })
+        .collect();
+    let mut out = format!(
+        "{scheme}://{authority}/{}",
+        utf8_percent_encode(name, PATH_KEEP)
+    );
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    out
 }
 
 fn socket_path(dir: &Path, port: u16) -> PathBuf {
@@ -1500,6 +1544,37 @@ mod tests {
         assert_eq!(u.password.as_deref(), Some(&b"hunter22"[..]));
         let u = url("postgres://u:pw@/db?host=/tmp");
         assert_eq!(u.redacted(), "postgres://u:***@/db?host=/tmp");
+    }
+
+    #[test]
+    fn with_database_keeps_everything_but_the_database() {
+        let u =
+            url("postgres://u:s3cret@h:5433/app?sslmode=require&dbname=other&application_name=x");
+        let v = u.with_database("retort_scratch_1");
+        assert_eq!(v.database(), "retort_scratch_1");
+        assert_eq!(
+            (v.user(), v.port(), v.ssl_mode()),
+            ("u", 5433, SslMode::Require)
+        );
+        assert_eq!(v.password.as_deref(), Some(&b"s3cret"[..]));
+        assert_eq!(v.application_name, "x");
+        assert_eq!(
+            v.redacted(),
+            "postgres://u:***@h:5433/retort_scratch_1?sslmode=require&application_name=x"
+        );
+        assert_eq!(u.database(), "other");
+
+        let v = url("postgres://u@/db?host=/tmp&password=pw").with_database("a b/c");
+        assert_eq!(v.database(), "a b/c");
+        assert_eq!(
+            v.redacted(),
+            "postgres://u@/a%20b%2Fc?host=/tmp&password=***"
+        );
+        assert_eq!(v.host, HostSpec::Unix("/tmp".into()));
+        assert_eq!(
+            url("postgres://u@h").with_database("d").redacted(),
+            "postgres://u@h/d"
+        );
     }
 
     #[test]

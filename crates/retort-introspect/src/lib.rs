@@ -11,6 +11,7 @@
 
 mod assemble;
 pub mod conn;
+pub mod scratch;
 mod query;
 
 use futures_util::future::try_join_all;
