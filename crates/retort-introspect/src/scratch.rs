@@ -120,8 +120,9 @@ pub enum ScratchError {
     #[error("{0}")]
     Script(Box<ScriptError>),
     /// Reading the catalog of the scratch database failed.
+    /// (Not a `source`: the message already holds it, and error chains would print it twice.)
     #[error("reading the scratch database: {0}")]
-    Introspect(#[source] IntrospectError),
+    Introspect(IntrospectError),
     /// A query on the development server's maintenance database failed.
     #[error("development server: {0}")]
     Server(String),
@@ -408,7 +409,8 @@ fn script_error(script: &Script, err: &tokio_postgres::Error) -> ScriptError {
         Some(ErrorPosition::Internal { position, query }) => (
             None,
             None,
-            locate(query, *position as usize).map(|loc| format!("in: {}", caret_excerpt(&loc))),
+            locate(query, *position as usize)
+                .map(|loc| format!("in the query PostgreSQL ran:\n{}", caret_excerpt(&loc))),
         ),
         None => (None, None, None),
     };

@@ -178,6 +178,65 @@ async fn a_syntax_error_points_at_its_script_line_and_column() {
 }
 
 #[tokio::test]
+async fn errors_inside_function_bodies_point_into_the_script() {
+    let _turn = SERIAL.lock().await;
+    let dev = dev_url().await;
+    for (body, line, column, message) in [
+        (
+            "CREATE TABLE t (a int);\nCREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1 +;\nEND $$;\n",
+            4,
+            13,
+            "syntax error at end of input",
+        ),
+        (
+            "CREATE FUNCTION g() RETURNS int LANGUAGE sql\n  AS $$ SELECT nope FROM pg_class $$;\n",
+            2,
+            16,
+            "column \"nope\" does not exist",
+        ),
+    ] {
+        let error = script_error(
+            catalog_of_scripts(
+                &dev,
+                &[Script::new("f.sql", body)],
+                &IntrospectOptions::default(),
+            )
+            .await,
+        );
+        let first = error.to_string().lines().next().map(str::to_owned);
+        assert_eq!(
+            first.as_deref(),
+            Some(format!("f.sql:{line}:{column}: {message}").as_str()),
+            "{error}"
+        );
+    }
+    assert_no_leftovers().await;
+}
+
+#[tokio::test]
+async fn an_error_in_a_query_postgresql_built_shows_that_query_and_the_context() {
+    let _turn = SERIAL.lock().await;
+    let scripts = [Script::new(
+        "do.sql",
+        "CREATE TABLE t (a int);\nDO $$ BEGIN PERFORM nope FROM t; END $$;\n",
+    )];
+    let error = script_error(
+        catalog_of_scripts(&dev_url().await, &scripts, &IntrospectOptions::default()).await,
+    );
+    let text = error.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "do.sql: column \"nope\" does not exist", "{text}");
+    assert_eq!(lines[1], "in the query PostgreSQL ran:", "{text}");
+    assert_eq!(lines[2], "SELECT nope FROM t", "{text}");
+    assert_eq!(lines[3], "       ^", "{text}");
+    assert!(
+        text.contains("\nCONTEXT: PL/pgSQL function inline_code_block line 1 at PERFORM"),
+        "{text}"
+    );
+    assert_no_leftovers().await;
+}
+
+#[tokio::test]
 async fn an_error_without_position_names_the_script_and_the_message() {
     let _turn = SERIAL.lock().await;
     let scripts = [
