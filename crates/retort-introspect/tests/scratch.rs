@@ -296,6 +296,52 @@ async fn an_interrupt_drops_the_database_and_reports_it() {
 }
 
 #[tokio::test]
+async fn ctrl_c_drops_the_database_and_reports_it() {
+    let _turn = SERIAL.lock().await;
+    let scripts = [Script::new("slow.sql", "SELECT pg_catalog.pg_sleep(60);")];
+    // SIGINT to this process only, once the handler is in place (it is installed before the
+    // database is created, and the script sleeps for a minute).
+    let pid = std::process::id().to_string();
+    let signal = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        tokio::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .await
+    });
+    let started = Instant::now();
+    let result =
+        catalog_of_scripts(&dev_url().await, &scripts, &IntrospectOptions::default()).await;
+    let status = signal.await.expect("joins").expect("kill runs");
+    assert!(status.success());
+    assert!(
+        matches!(result, Err(ScratchError::Interrupted)),
+        "{result:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_no_leftovers().await;
+}
+
+#[tokio::test]
+async fn dropping_the_future_midway_still_drops_the_database() {
+    let _turn = SERIAL.lock().await;
+    let scripts = [Script::new("slow.sql", "SELECT pg_catalog.pg_sleep(60);")];
+    let dev = dev_url().await;
+    let cut = tokio::time::timeout(
+        Duration::from_millis(1500),
+        catalog_of_scripts(&dev, &scripts, &IntrospectOptions::default()),
+    )
+    .await;
+    assert!(cut.is_err(), "the load should still be running");
+    // The cleanup runs on a task of this runtime.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !leftovers().await.is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_no_leftovers().await;
+}
+
+#[tokio::test]
 async fn a_user_without_createdb_is_told_so() {
     let _turn = SERIAL.lock().await;
     let role = "retort_scratch_test_nocreatedb";
