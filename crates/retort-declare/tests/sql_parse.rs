@@ -1,0 +1,146 @@
+//! Parsing SQL schema files: noise, retort's own forms, and errors at the right place.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use retort_declare::files::{FileKind, SchemaFile};
+use retort_declare::sql::{CommentKind, Ignored, OwnedBy, Parsed, RetortStatement, parse_file};
+use sqlparser::ast::Statement;
+
+fn file(text: &str) -> SchemaFile {
+    SchemaFile {
+        path: PathBuf::from("schema/app.sql"),
+        display: "schema/app.sql".to_owned(),
+        kind: FileKind::Sql,
+        text: Arc::from(text),
+    }
+}
+
+#[test]
+fn a_typo_on_line_three_is_reported_at_line_three_and_its_column() {
+    let text = "CREATE TABLE a (id int);\n\nCREATE TABLE b (\n  id int,\n  name text NOT NUL\n);\n";
+    let text = text.replacen("CREATE TABLE b", "CREAT TABLE b", 1);
+    let e = parse_file(&file(&text)).expect_err("typo");
+    assert_eq!(e.line_column(), (3, 1), "{e}");
+    assert!(e.to_string().starts_with("schema/app.sql:3:1: "), "{e}");
+    assert_eq!(&text[e.span.clone()], "CREAT");
+
+    let text =
+        "CREATE TABLE a (id int);\n-- a comment\nCREATE TABLE b (id int, name txt NOT NUL);\n";
+    let e = parse_file(&file(text)).expect_err("bad column");
+    // sqlparser takes `txt` as a type name and `NOT` as the start of `NOT NULL`.
+    let (line, column) = e.line_column();
+    assert_eq!(line, 3, "{e}");
+    assert_eq!(&text[e.span.clone()], "NOT", "{e}");
+    assert_eq!(column, "CREATE TABLE b (id int, name txt NOT".len() - 2);
+    let shown = e.render();
+    assert!(
+        shown.contains("CREATE TABLE b (id int, name txt NOT NUL);"),
+        "{shown}"
+    );
+    assert!(shown.contains("^^^"), "{shown}");
+}
+
+#[test]
+fn errors_after_a_multi_line_statement_start_map_to_the_file() {
+    let text = "SET x = 1;\n\nCOMMENT ON TABLE t\n  IS 42;";
+    let e = parse_file(&file(text)).expect_err("not a string");
+    assert_eq!(e.line_column(), (4, 6), "{e}");
+    let e = parse_file(&file("SELECT 'x")).expect_err("unterminated");
+    assert_eq!(
+        e.to_string(),
+        "schema/app.sql:1:8: unterminated quoted string"
+    );
+}
+
+#[test]
+fn session_noise_is_dropped_and_privileges_are_kept_aside() {
+    let text = "\\restrict k\nSET statement_timeout = 0;\nSELECT pg_catalog.set_config('search_path', '', false);\n\
+                CREATE TABLE public.t (id integer);\nALTER TABLE public.t OWNER TO app;\n\
+                GRANT SELECT ON public.t TO reader;\nREVOKE ALL ON SCHEMA public FROM PUBLIC;\n\\unrestrict k\n";
+    let parsed = parse_file(&file(text)).expect("parses");
+    assert_eq!(parsed.len(), 3, "{parsed:#?}");
+    assert!(
+        matches!(&parsed[0].parsed, Parsed::Sql(s) if matches!(**s, Statement::CreateTable(_)))
+    );
+    assert_eq!(parsed[0].text, "CREATE TABLE public.t (id integer)");
+    assert_eq!(&text[parsed[0].span.clone()], parsed[0].text);
+    assert_eq!(parsed[1].parsed, Parsed::Ignored(Ignored::Privileges));
+    assert_eq!(parsed[2].parsed, Parsed::Ignored(Ignored::Privileges));
+}
+
+#[test]
+fn pg_dump_sequences_and_owned_by() {
+    let text = "CREATE SEQUENCE public.t_id_seq\n    AS integer\n    START WITH 1\n    INCREMENT BY 1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1;\n\
+                ALTER SEQUENCE public.t_id_seq OWNED BY public.t.id;\nALTER SEQUENCE s OWNED BY NONE;";
+    let parsed = parse_file(&file(text)).expect("parses");
+    let Parsed::Sql(create) = &parsed[0].parsed else {
+        panic!("{parsed:#?}")
+    };
+    let Statement::CreateSequence {
+        name,
+        data_type,
+        sequence_options,
+        ..
+    } = &**create
+    else {
+        panic!("{create:?}")
+    };
+    assert_eq!(name.to_string(), "public.t_id_seq");
+    assert_eq!(
+        data_type.as_ref().map(ToString::to_string).as_deref(),
+        Some("INTEGER")
+    );
+    assert_eq!(sequence_options.len(), 5);
+    let Parsed::Retort(RetortStatement::AlterSequence(alter)) = &parsed[1].parsed else {
+        panic!("{parsed:#?}")
+    };
+    assert_eq!(alter.name.to_string(), "public.t_id_seq");
+    assert!(matches!(&alter.owned_by, Some(OwnedBy::Column(c)) if c.to_string() == "public.t.id"));
+    let Parsed::Retort(RetortStatement::AlterSequence(none)) = &parsed[2].parsed else {
+        panic!("{parsed:#?}")
+    };
+    assert_eq!(none.owned_by, Some(OwnedBy::None));
+}
+
+#[test]
+fn comment_on_targets_are_parsed_and_literals_unescaped() {
+    let text = "COMMENT ON FUNCTION app.f(a integer, character varying, OUT r text) IS 'it''s';\n\
+                COMMENT ON CONSTRAINT \"c\" ON DOMAIN app.d IS E'line\\nnext';\n\
+                COMMENT ON TRIGGER trg ON app.t IS NULL;\nCOMMENT ON COLUMN app.t.c IS $$x$$;\n\
+                COMMENT ON MATERIALIZED VIEW app.mv IS 'm';";
+    let parsed = parse_file(&file(text)).expect("parses");
+    let comments: Vec<_> = parsed
+        .iter()
+        .map(|p| match &p.parsed {
+            Parsed::Retort(RetortStatement::CommentOn(c)) => c.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(comments[0].kind, CommentKind::Function);
+    assert_eq!(comments[0].name.to_string(), "app.f");
+    let args = comments[0].args.as_ref().expect("args");
+    let shown: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    assert_eq!(shown, ["a INTEGER", "CHARACTER VARYING", "OUT r TEXT"]);
+    assert_eq!(comments[0].comment.as_deref(), Some("it's"));
+    assert_eq!(comments[1].kind, CommentKind::DomainConstraint);
+    assert_eq!(
+        comments[1].on.as_ref().map(ToString::to_string).as_deref(),
+        Some("app.d")
+    );
+    assert_eq!(comments[1].comment.as_deref(), Some("line\nnext"));
+    assert_eq!(comments[2].kind, CommentKind::Trigger);
+    assert_eq!(comments[2].comment, None);
+    assert_eq!(comments[3].kind, CommentKind::Column);
+    assert_eq!(comments[3].name.to_string(), "app.t.c");
+    assert_eq!(comments[3].comment.as_deref(), Some("x"));
+    assert_eq!(comments[4].kind, CommentKind::MaterializedView);
+}
+
+#[test]
+fn annotations_reach_the_parsed_statement() {
+    let text = "-- retort:renamed-from old_t\nCREATE TABLE t (id int);";
+    let parsed = parse_file(&file(text)).expect("parses");
+    assert_eq!(parsed[0].annotations.len(), 1);
+    assert_eq!(parsed[0].annotations[0].text, "renamed-from old_t");
+}
