@@ -299,11 +299,18 @@ async fn an_interrupt_drops_the_database_and_reports_it() {
 async fn ctrl_c_drops_the_database_and_reports_it() {
     let _turn = SERIAL.lock().await;
     let scripts = [Script::new("slow.sql", "SELECT pg_catalog.pg_sleep(60);")];
-    // SIGINT to this process only, once the handler is in place (it is installed before the
-    // database is created, and the script sleeps for a minute).
+    // A handler of the test's own, so that a SIGINT can never end the test process.
+    let _keep = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .expect("a SIGINT handler");
+    // SIGINT to this process only, once the scratch database exists: by then the load is
+    // listening for Ctrl-C, and its script sleeps for a minute.
     let pid = std::process::id().to_string();
     let signal = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while leftovers().await.is_empty() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
         tokio::process::Command::new("kill")
             .args(["-INT", &pid])
             .status()
