@@ -11,8 +11,8 @@
 
 mod assemble;
 pub mod conn;
-pub mod scratch;
 mod query;
+pub mod scratch;
 
 use futures_util::future::try_join_all;
 use retort_catalog::Catalog;
