@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use retort_declare::files::{FileKind, SchemaFile};
-use retort_declare::sql::{CommentKind, Ignored, OwnedBy, Parsed, RetortStatement, parse_file};
+use retort_declare::sql::{
+    CheckOption, CommentKind, Ignored, OwnedBy, Parsed, RetortStatement, parse_file,
+};
 use sqlparser::ast::Statement;
 
 fn file(text: &str) -> SchemaFile {
@@ -143,4 +145,38 @@ fn annotations_reach_the_parsed_statement() {
     let parsed = parse_file(&file(text)).expect("parses");
     assert_eq!(parsed[0].annotations.len(), 1);
     assert_eq!(parsed[0].annotations[0].text, "renamed-from old_t");
+}
+
+#[test]
+fn function_and_view_clauses_sqlparser_lacks_are_kept_beside_the_statement() {
+    let text = "CREATE FUNCTION f(a integer) RETURNS integer LANGUAGE sql IMMUTABLE LEAKPROOF COST 5 ROWS 10 AS $$ SELECT a $$;\n\
+                CREATE PROCEDURE p(IN a interval, INOUT n integer DEFAULT 0) LANGUAGE plpgsql AS $$ BEGIN END $$;\n\
+                CREATE VIEW v WITH (security_barrier) AS SELECT 1 AS x WITH LOCAL CHECK OPTION;\n\
+                CREATE MATERIALIZED VIEW m AS SELECT 1 AS x WITH NO DATA;\n\
+                CREATE RECURSIVE VIEW r (n) AS SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3;";
+    let parsed = parse_file(&file(text)).expect("parses");
+    let Parsed::Retort(RetortStatement::CreateFunction { statement, extras }) = &parsed[0].parsed
+    else {
+        panic!("{parsed:#?}")
+    };
+    assert!(matches!(**statement, Statement::CreateFunction(_)));
+    assert_eq!(extras.leakproof, Some(true));
+    assert_eq!(extras.cost.as_deref(), Some("5"));
+    assert_eq!(extras.rows.as_deref(), Some("10"));
+    assert!(!extras.procedure);
+    let Parsed::Retort(RetortStatement::CreateFunction { extras, .. }) = &parsed[1].parsed else {
+        panic!("{parsed:#?}")
+    };
+    assert!(extras.procedure);
+    let view = |i: usize| match &parsed[i].parsed {
+        Parsed::Retort(RetortStatement::CreateView { statement, extras }) => {
+            assert!(matches!(**statement, Statement::CreateView(_)));
+            extras.clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(view(2).check_option, Some(CheckOption::Local));
+    assert_eq!(view(3).with_data, Some(false));
+    assert!(view(4).recursive);
+    assert!(!view(3).recursive);
 }

@@ -8,6 +8,8 @@ use sqlparser::ast::{
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
+use super::rewrite::{FunctionExtras, ViewExtras};
+
 /// A statement that sqlparser's AST cannot represent.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RetortStatement {
@@ -18,6 +20,18 @@ pub enum RetortStatement {
     /// `CREATE [OR REPLACE] [TRUSTED] [PROCEDURAL] LANGUAGE name` (as old pg_dump writes for
     /// plpgsql).
     CreateLanguage { or_replace: bool, name: Ident },
+    /// `CREATE FUNCTION` or `CREATE PROCEDURE`: sqlparser's `Statement::CreateFunction` and the
+    /// attributes it has no field for.
+    CreateFunction {
+        statement: Box<Statement>,
+        extras: FunctionExtras,
+    },
+    /// `CREATE [MATERIALIZED] VIEW`: sqlparser's `Statement::CreateView` and the clauses it
+    /// has no field for.
+    CreateView {
+        statement: Box<Statement>,
+        extras: ViewExtras,
+    },
     /// `ALTER TABLE [ONLY] table CLUSTER ON index`.
     ClusterOn { table: ObjectName, index: Ident },
 }

@@ -6,6 +6,7 @@
 
 mod dialect;
 mod forms;
+mod rewrite;
 pub mod split;
 
 use std::ops::Range;
@@ -16,6 +17,7 @@ use sqlparser::tokenizer::{Token, Tokenizer, Word};
 
 pub use dialect::RetortDialect;
 pub use forms::{AlterSequence, CommentKind, CommentOn, OwnedBy, RetortStatement};
+pub use rewrite::{CheckOption, FunctionExtras, ViewExtras};
 pub use split::{Annotation, Piece, PieceKind, SplitError, split};
 
 use crate::error::SourceError;
@@ -128,6 +130,9 @@ pub fn parse_statement_text(text: &str) -> Result<Result<Parsed, Dropped>, (usiz
         }
         (Some("ALTER"), _) if ends_with_owner_to(text) => return Ok(Err(Dropped::Owner)),
         _ => {}
+    }
+    if let Some(result) = rewrite::parse(text) {
+        return Ok(Ok(Parsed::Retort(result.map_err(|e| locate(text, &e))?)));
     }
     let dialect = RetortDialect;
     let mut parser = Parser::new(&dialect)

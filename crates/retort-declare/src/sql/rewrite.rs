@@ -1,0 +1,258 @@
+//! Statements that stock sqlparser reads once a few PostgreSQL clauses it does not know are
+//! taken out of the token stream: the clauses are recorded beside the parsed statement. Tokens
+//! keep their positions, so errors still point into the original text.
+
+use sqlparser::ast::Statement;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+
+use super::RetortDialect;
+use super::forms::RetortStatement;
+
+/// Function attributes sqlparser's `CreateFunction` has no field for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FunctionExtras {
+    /// `CREATE PROCEDURE` (read as a function without a return type).
+    pub procedure: bool,
+    /// `LEAKPROOF` (`Some(true)`) or `NOT LEAKPROOF` (`Some(false)`).
+    pub leakproof: Option<bool>,
+    /// `COST n`, as written.
+    pub cost: Option<String>,
+    /// `ROWS n`, as written.
+    pub rows: Option<String>,
+    /// `SUPPORT name`, as written.
+    pub support: Option<String>,
+}
+
+/// `WITH [CASCADED | LOCAL] CHECK OPTION`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckOption {
+    /// `WITH CHECK OPTION` or `WITH CASCADED CHECK OPTION` (the default is cascaded).
+    Cascaded,
+    Local,
+}
+
+/// View clauses sqlparser's `CreateView` has no field for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ViewExtras {
+    /// `CREATE RECURSIVE VIEW`.
+    pub recursive: bool,
+    pub check_option: Option<CheckOption>,
+    /// `WITH DATA` (`Some(true)`) or `WITH NO DATA` (`Some(false)`), materialized views only.
+    pub with_data: Option<bool>,
+}
+
+fn is_word(token: &TokenWithSpan, word: &str) -> bool {
+    matches!(&token.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+}
+
+fn words_at(tokens: &[TokenWithSpan], at: usize, words: &[&str]) -> bool {
+    tokens.len() >= at + words.len()
+        && words
+            .iter()
+            .enumerate()
+            .all(|(i, w)| is_word(&tokens[at + i], w))
+}
+
+/// Tries the rewrites; `None` when `text` is none of the statements they apply to.
+pub(super) fn parse(text: &str) -> Option<Result<RetortStatement, ParserError>> {
+    let tokens = match Tokenizer::new(&RetortDialect, text).tokenize_with_location() {
+        Ok(tokens) => tokens,
+        Err(e) => return Some(Err(ParserError::TokenizerError(e.to_string()))),
+    };
+    let tokens: Vec<TokenWithSpan> = tokens
+        .into_iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    if !words_at(&tokens, 0, &["CREATE"]) {
+        return None;
+    }
+    let mut at = 1;
+    if words_at(&tokens, at, &["OR", "REPLACE"]) {
+        at += 2;
+    }
+    if words_at(&tokens, at, &["FUNCTION"]) || words_at(&tokens, at, &["PROCEDURE"]) {
+        return Some(function(tokens, at));
+    }
+    while ["TEMP", "TEMPORARY", "RECURSIVE", "MATERIALIZED"]
+        .iter()
+        .any(|w| words_at(&tokens, at, &[w]))
+    {
+        at += 1;
+    }
+    if words_at(&tokens, at, &["VIEW"]) {
+        return Some(view(tokens, at));
+    }
+    None
+}
+
+fn finish(parser: &mut Parser) -> Result<Statement, ParserError> {
+    let statement = parser.parse_statement()?;
+    while parser.consume_token(&Token::SemiColon) {}
+    let next = parser.peek_token();
+    if next.token != Token::EOF {
+        return parser.expected("end of statement", next);
+    }
+    Ok(statement)
+}
+
+/// `CREATE [OR REPLACE] {FUNCTION | PROCEDURE}` with `[NOT] LEAKPROOF`, `COST`, `ROWS`,
+/// `SUPPORT` taken out.
+fn function(mut tokens: Vec<TokenWithSpan>, at: usize) -> Result<RetortStatement, ParserError> {
+    let mut extras = FunctionExtras::default();
+    if is_word(&tokens[at], "PROCEDURE") {
+        extras.procedure = true;
+        tokens[at].token = Token::make_keyword("FUNCTION");
+    }
+    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(tokens.len());
+    let mut depth = 0usize;
+    let mut after_args = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = &tokens[i];
+        match token.token {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    after_args = true;
+                }
+            }
+            _ => {}
+        }
+        let attributes = after_args && depth == 0 && !matches!(token.token, Token::RParen);
+        if attributes
+            && (words_at(&tokens, i, &["BEGIN", "ATOMIC"]) || words_at(&tokens, i, &["RETURN"]))
+        {
+            out.extend_from_slice(&tokens[i..]);
+            break;
+        }
+        if attributes {
+            if words_at(&tokens, i, &["LEAKPROOF"]) {
+                extras.leakproof = Some(true);
+                i += 1;
+                continue;
+            }
+            if words_at(&tokens, i, &["NOT", "LEAKPROOF"]) {
+                extras.leakproof = Some(false);
+                i += 2;
+                continue;
+            }
+            let number = |t: Option<&TokenWithSpan>| match t.map(|t| &t.token) {
+                Some(Token::Number(n, _)) => Some(n.clone()),
+                _ => None,
+            };
+            if words_at(&tokens, i, &["COST"])
+                && let Some(n) = number(tokens.get(i + 1))
+            {
+                extras.cost = Some(n);
+                i += 2;
+                continue;
+            }
+            if words_at(&tokens, i, &["ROWS"])
+                && let Some(n) = number(tokens.get(i + 1))
+            {
+                extras.rows = Some(n);
+                i += 2;
+                continue;
+            }
+            if words_at(&tokens, i, &["SUPPORT"]) {
+                let mut j = i + 1;
+                let mut name = String::new();
+                while let Some(Token::Word(w)) = tokens.get(j).map(|t| &t.token) {
+                    name.push_str(&w.to_string());
+                    j += 1;
+                    if matches!(tokens.get(j).map(|t| &t.token), Some(Token::Period)) {
+                        name.push('.');
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                extras.support = Some(name);
+                i = j;
+                continue;
+            }
+        }
+        out.push(tokens[i].clone());
+        i += 1;
+    }
+    let mut parser = Parser::new(&RetortDialect).with_tokens_with_locations(out);
+    let statement = finish(&mut parser)?;
+    Ok(RetortStatement::CreateFunction {
+        statement: Box::new(statement),
+        extras,
+    })
+}
+
+/// `CREATE [RECURSIVE] [MATERIALIZED] VIEW` with `RECURSIVE`, a trailing `WITH [..] CHECK
+/// OPTION` or `WITH [NO] DATA` taken out, and `WITH (option)` given its implicit `= true`.
+fn view(tokens: Vec<TokenWithSpan>, view_at: usize) -> Result<RetortStatement, ParserError> {
+    let mut extras = ViewExtras::default();
+    let mut tokens: Vec<TokenWithSpan> = tokens
+        .into_iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            let recursive = *i < view_at && is_word(t, "RECURSIVE");
+            extras.recursive |= recursive;
+            !recursive
+        })
+        .map(|(_, t)| t)
+        .collect();
+    while matches!(tokens.last().map(|t| &t.token), Some(Token::SemiColon)) {
+        tokens.pop();
+    }
+    let n = tokens.len();
+    let tail = |words: &[&str]| n > words.len() && words_at(&tokens, n - words.len(), words);
+    let cut = if tail(&["WITH", "CASCADED", "CHECK", "OPTION"]) {
+        extras.check_option = Some(CheckOption::Cascaded);
+        4
+    } else if tail(&["WITH", "LOCAL", "CHECK", "OPTION"]) {
+        extras.check_option = Some(CheckOption::Local);
+        4
+    } else if tail(&["WITH", "CHECK", "OPTION"]) {
+        extras.check_option = Some(CheckOption::Cascaded);
+        3
+    } else if tail(&["WITH", "NO", "DATA"]) {
+        extras.with_data = Some(false);
+        3
+    } else if tail(&["WITH", "DATA"]) {
+        extras.with_data = Some(true);
+        2
+    } else {
+        0
+    };
+    tokens.truncate(n - cut);
+    // `WITH (security_barrier)`: an option without a value, before AS.
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut in_options = false;
+    for (i, token) in tokens.iter().enumerate() {
+        out.push(token.clone());
+        if is_word(token, "AS") {
+            in_options = false;
+        }
+        if matches!(token.token, Token::LParen) && i > 0 && is_word(&tokens[i - 1], "WITH") {
+            in_options = true;
+        }
+        if in_options
+            && matches!(token.token, Token::Word(_))
+            && matches!(
+                tokens.get(i + 1).map(|t| &t.token),
+                Some(Token::Comma | Token::RParen)
+            )
+            && matches!(
+                tokens.get(i.wrapping_sub(1)).map(|t| &t.token),
+                Some(Token::Comma | Token::LParen)
+            )
+        {
+            out.push(TokenWithSpan::new(Token::Eq, token.span));
+            out.push(TokenWithSpan::new(Token::make_keyword("true"), token.span));
+        }
+    }
+    let mut parser = Parser::new(&RetortDialect).with_tokens_with_locations(out);
+    let statement = finish(&mut parser)?;
+    Ok(RetortStatement::CreateView {
+        statement: Box::new(statement),
+        extras,
+    })
+}
