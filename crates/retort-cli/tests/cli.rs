@@ -360,3 +360,27 @@ async fn unsupported_objects_fail_unless_allowed() {
         run.stderr
     );
 }
+
+#[tokio::test]
+async fn inspect_prints_toml_that_reads_back_into_the_same_catalog() {
+    let db = db_with_tables().await;
+    let url = db.url();
+    let toml_run = retort(&["inspect", &url, "--format", "toml"]);
+    let text = toml_run.success();
+    assert_eq!(toml_run.stderr, "");
+    assert!(
+        text.contains("[[table]]\nname = \"retort_cli_book\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("references = \"retort_cli_author\""),
+        "{text}"
+    );
+    assert!(text.ends_with('\n'));
+    let from_toml = retort_declare::toml_format::read_str("inspect.toml", text)
+        .unwrap_or_else(|e| panic!("{}\n{text}", e.render()));
+    let json_run = retort(&["inspect", &url, "--format", "json"]);
+    let from_json: retort_catalog::Catalog =
+        serde_json::from_str(json_run.success()).expect("the JSON is a catalog");
+    assert_eq!(from_toml, from_json);
+}

@@ -37,6 +37,8 @@ enum Format {
     Sql,
     /// The catalog model as JSON.
     Json,
+    /// The TOML schema format (docs/schema-toml.md), ready to keep under `schema/`.
+    Toml,
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
@@ -87,14 +89,16 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
 
 /// The whole output, built before anything is written.
 fn render(catalog: &Catalog, format: Format) -> anyhow::Result<String> {
-    let mut text = match format {
-        Format::Sql => {
-            retort_sql::script::render_catalog(catalog).context("rendering the schema as SQL")?
-        }
-        Format::Json => {
-            serde_json::to_string_pretty(catalog).context("rendering the schema as JSON")?
-        }
-    };
+    let mut text =
+        match format {
+            Format::Sql => retort_sql::script::render_catalog(catalog)
+                .context("rendering the schema as SQL")?,
+            Format::Json => {
+                serde_json::to_string_pretty(catalog).context("rendering the schema as JSON")?
+            }
+            Format::Toml => retort_declare::toml_format::write(catalog)
+                .context("rendering the schema as TOML")?,
+        };
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
