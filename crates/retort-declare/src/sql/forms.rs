@@ -3,7 +3,8 @@
 //! [`RetortStatement`]s.
 
 use sqlparser::ast::{
-    ArgMode, DataType, Expr, Ident, ObjectName, OperateFunctionArg, SequenceOptions, Statement,
+    AlterTableOperation, ArgMode, CreateExtension, DataType, Expr, Ident, ObjectName,
+    OperateFunctionArg, SequenceOptions, Statement,
 };
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan};
@@ -32,8 +33,60 @@ pub enum RetortStatement {
         statement: Box<Statement>,
         extras: ViewExtras,
     },
-    /// `ALTER TABLE [ONLY] table CLUSTER ON index`.
-    ClusterOn { table: ObjectName, index: Ident },
+    /// `ALTER TABLE` with at least one action sqlparser does not read (read only when stock
+    /// sqlparser rejects the statement).
+    AlterTable(Box<AlterTable>),
+}
+
+/// `ALTER TABLE [IF EXISTS] [ONLY] name action, …`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlterTable {
+    pub if_exists: bool,
+    pub only: bool,
+    pub name: ObjectName,
+    pub actions: Vec<AlterTableAction>,
+}
+
+/// One action of [`AlterTable`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum AlterTableAction {
+    /// An action sqlparser reads.
+    Sql(Box<AlterTableOperation>),
+    /// `ALTER COLUMN c SET STATISTICS n`.
+    SetStatistics { column: Ident, value: i64 },
+    /// `ALTER COLUMN c SET STORAGE {PLAIN | EXTERNAL | EXTENDED | MAIN | DEFAULT}`.
+    SetStorage { column: Ident, storage: Ident },
+    /// `ALTER COLUMN c SET COMPRESSION method`.
+    SetCompression { column: Ident, method: Ident },
+    /// `ALTER COLUMN c ADD GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY [(options)]`.
+    AddIdentity {
+        column: Ident,
+        always: bool,
+        sequence_name: Option<ObjectName>,
+        options: Vec<SequenceOptions>,
+    },
+    /// `CLUSTER ON index`.
+    ClusterOn { index: Ident },
+    /// `ATTACH PARTITION name {FOR VALUES … | DEFAULT}`.
+    AttachPartition {
+        partition: ObjectName,
+        bound: PartitionBound,
+    },
+}
+
+/// A partition bound.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PartitionBound {
+    Default,
+    In(Vec<Expr>),
+    Range {
+        from: Vec<Expr>,
+        to: Vec<Expr>,
+    },
+    Hash {
+        modulus: Box<Expr>,
+        remainder: Box<Expr>,
+    },
 }
 
 /// `ALTER SEQUENCE`.
@@ -145,7 +198,41 @@ pub(super) fn parse_statement(parser: &mut Parser) -> Option<Result<Statement, P
     {
         return Some(create_sequence(parser));
     }
+    if peek_words(parser, &["CREATE", "EXTENSION"]) {
+        return Some(create_extension(parser));
+    }
     None
+}
+
+/// `CREATE EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v] [CASCADE]`, the
+/// options in any order; a version may be a string.
+fn create_extension(parser: &mut Parser) -> Result<Statement, ParserError> {
+    expect_words(parser, &["CREATE", "EXTENSION"])?;
+    let if_not_exists = eat_words(parser, &["IF", "NOT", "EXISTS"]);
+    let name = parser.parse_identifier()?;
+    eat_words(parser, &["WITH"]);
+    let (mut schema, mut version, mut cascade) = (None, None, false);
+    loop {
+        if eat_words(parser, &["SCHEMA"]) {
+            schema = Some(parser.parse_identifier()?);
+        } else if eat_words(parser, &["VERSION"]) {
+            version = Some(match parser.peek_token().token {
+                Token::Word(_) => parser.parse_identifier()?,
+                _ => Ident::with_quote('\'', string_literal(parser)?),
+            });
+        } else if eat_words(parser, &["CASCADE"]) {
+            cascade = true;
+        } else {
+            break;
+        }
+    }
+    Ok(Statement::CreateExtension(CreateExtension {
+        name,
+        if_not_exists,
+        cascade,
+        schema,
+        version,
+    }))
 }
 
 /// Tried before the dialect: forms that become a [`RetortStatement`].
@@ -170,13 +257,6 @@ pub(super) fn parse_retort(parser: &mut Parser) -> Option<Result<RetortStatement
             return Some(create_language(parser));
         }
     }
-    if peek_words(parser, &["ALTER", "TABLE"]) {
-        match parser.maybe_parse(cluster_on) {
-            Ok(Some(statement)) => return Some(Ok(statement)),
-            Ok(None) => {}
-            Err(e) => return Some(Err(e)),
-        }
-    }
     None
 }
 
@@ -186,27 +266,18 @@ fn create_sequence(parser: &mut Parser) -> Result<Statement, ParserError> {
     expect_words(parser, &["SEQUENCE"])?;
     let if_not_exists = eat_words(parser, &["IF", "NOT", "EXISTS"]);
     let name = parser.parse_object_name(false)?;
-    let mut data_type = None;
-    let mut options = Vec::new();
-    let mut owned_by = None;
-    let mut restart = None;
-    sequence_options(
-        parser,
-        &mut data_type,
-        &mut options,
-        &mut owned_by,
-        &mut restart,
-    )?;
-    if restart.is_some() {
+    let mut c = SequenceClauses::default();
+    sequence_options(parser, &mut c)?;
+    if c.restart.is_some() || c.sequence_name.is_some() {
         return parser.expected("a sequence option", parser.peek_token());
     }
     Ok(Statement::CreateSequence {
         temporary,
         if_not_exists,
         name,
-        data_type,
-        sequence_options: options,
-        owned_by: owned_by.map(|o| match o {
+        data_type: c.data_type,
+        sequence_options: c.options,
+        owned_by: c.owned_by.map(|o| match o {
             OwnedBy::None => ObjectName::from(vec![Ident::new("NONE")]),
             OwnedBy::Column(c) => c,
         }),
@@ -218,70 +289,77 @@ fn alter_sequence(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
     parser.next_token(); // SEQUENCE
     let if_exists = eat_words(parser, &["IF", "EXISTS"]);
     let name = parser.parse_object_name(false)?;
-    let mut data_type = None;
-    let mut options = Vec::new();
-    let mut owned_by = None;
-    let mut restart = None;
-    sequence_options(
-        parser,
-        &mut data_type,
-        &mut options,
-        &mut owned_by,
-        &mut restart,
-    )?;
-    if data_type.is_none() && options.is_empty() && owned_by.is_none() && restart.is_none() {
+    let mut c = SequenceClauses::default();
+    sequence_options(parser, &mut c)?;
+    let nothing = c.data_type.is_none()
+        && c.options.is_empty()
+        && c.owned_by.is_none()
+        && c.restart.is_none();
+    if nothing || c.sequence_name.is_some() {
         return parser.expected("a sequence option", parser.peek_token());
     }
     Ok(RetortStatement::AlterSequence(Box::new(AlterSequence {
         if_exists,
         name,
-        data_type,
-        options,
-        restart,
-        owned_by,
+        data_type: c.data_type,
+        options: c.options,
+        restart: c.restart,
+        owned_by: c.owned_by,
     })))
 }
 
+/// Everything a sequence definition can say, in any order.
+#[derive(Default)]
+struct SequenceClauses {
+    data_type: Option<DataType>,
+    options: Vec<SequenceOptions>,
+    owned_by: Option<OwnedBy>,
+    restart: Option<Option<Expr>>,
+    /// `SEQUENCE NAME n` (identity columns only).
+    sequence_name: Option<ObjectName>,
+}
+
 /// Sequence options in any order, as PostgreSQL accepts them.
-fn sequence_options(
-    parser: &mut Parser,
-    data_type: &mut Option<DataType>,
-    options: &mut Vec<SequenceOptions>,
-    owned_by: &mut Option<OwnedBy>,
-    restart: &mut Option<Option<Expr>>,
-) -> Result<(), ParserError> {
+fn sequence_options(parser: &mut Parser, c: &mut SequenceClauses) -> Result<(), ParserError> {
     loop {
         if eat_words(parser, &["AS"]) {
-            *data_type = Some(parser.parse_data_type()?);
+            c.data_type = Some(parser.parse_data_type()?);
+        } else if eat_words(parser, &["SEQUENCE", "NAME"]) {
+            c.sequence_name = Some(parser.parse_object_name(false)?);
         } else if eat_words(parser, &["INCREMENT"]) {
             let by = eat_words(parser, &["BY"]);
-            options.push(SequenceOptions::IncrementBy(parser.parse_number()?, by));
+            c.options
+                .push(SequenceOptions::IncrementBy(parser.parse_number()?, by));
         } else if eat_words(parser, &["MINVALUE"]) {
-            options.push(SequenceOptions::MinValue(Some(parser.parse_number()?)));
+            c.options
+                .push(SequenceOptions::MinValue(Some(parser.parse_number()?)));
         } else if eat_words(parser, &["NO", "MINVALUE"]) {
-            options.push(SequenceOptions::MinValue(None));
+            c.options.push(SequenceOptions::MinValue(None));
         } else if eat_words(parser, &["MAXVALUE"]) {
-            options.push(SequenceOptions::MaxValue(Some(parser.parse_number()?)));
+            c.options
+                .push(SequenceOptions::MaxValue(Some(parser.parse_number()?)));
         } else if eat_words(parser, &["NO", "MAXVALUE"]) {
-            options.push(SequenceOptions::MaxValue(None));
+            c.options.push(SequenceOptions::MaxValue(None));
         } else if eat_words(parser, &["START"]) {
             let with = eat_words(parser, &["WITH"]);
-            options.push(SequenceOptions::StartWith(parser.parse_number()?, with));
+            c.options
+                .push(SequenceOptions::StartWith(parser.parse_number()?, with));
         } else if eat_words(parser, &["RESTART"]) {
             let with = eat_words(parser, &["WITH"]);
-            *restart = Some(if with || number_next(parser) {
+            c.restart = Some(if with || number_next(parser) {
                 Some(parser.parse_number()?)
             } else {
                 None
             });
         } else if eat_words(parser, &["CACHE"]) {
-            options.push(SequenceOptions::Cache(parser.parse_number()?));
+            c.options
+                .push(SequenceOptions::Cache(parser.parse_number()?));
         } else if eat_words(parser, &["CYCLE"]) {
-            options.push(SequenceOptions::Cycle(true));
+            c.options.push(SequenceOptions::Cycle(true));
         } else if eat_words(parser, &["NO", "CYCLE"]) {
-            options.push(SequenceOptions::Cycle(false));
+            c.options.push(SequenceOptions::Cycle(false));
         } else if eat_words(parser, &["OWNED", "BY"]) {
-            *owned_by = Some(if eat_words(parser, &["NONE"]) {
+            c.owned_by = Some(if eat_words(parser, &["NONE"]) {
                 OwnedBy::None
             } else {
                 OwnedBy::Column(parser.parse_object_name(false)?)
@@ -309,14 +387,122 @@ fn create_language(parser: &mut Parser) -> Result<RetortStatement, ParserError> 
     Ok(RetortStatement::CreateLanguage { or_replace, name })
 }
 
-fn cluster_on(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
+/// `ALTER TABLE`, read when stock sqlparser rejects it.
+pub(super) fn alter_table(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
     expect_words(parser, &["ALTER", "TABLE"])?;
-    eat_words(parser, &["IF", "EXISTS"]);
-    eat_words(parser, &["ONLY"]);
-    let table = parser.parse_object_name(false)?;
-    expect_words(parser, &["CLUSTER", "ON"])?;
-    let index = parser.parse_identifier()?;
-    Ok(RetortStatement::ClusterOn { table, index })
+    let if_exists = eat_words(parser, &["IF", "EXISTS"]);
+    let only = eat_words(parser, &["ONLY"]);
+    let name = parser.parse_object_name(false)?;
+    let mut actions = Vec::new();
+    loop {
+        actions.push(alter_table_action(parser)?);
+        if !parser.consume_token(&Token::Comma) {
+            break;
+        }
+    }
+    Ok(RetortStatement::AlterTable(Box::new(AlterTable {
+        if_exists,
+        only,
+        name,
+        actions,
+    })))
+}
+
+fn alter_table_action(parser: &mut Parser) -> Result<AlterTableAction, ParserError> {
+    if eat_words(parser, &["CLUSTER", "ON"]) {
+        return Ok(AlterTableAction::ClusterOn {
+            index: parser.parse_identifier()?,
+        });
+    }
+    if eat_words(parser, &["ATTACH", "PARTITION"]) {
+        let partition = parser.parse_object_name(false)?;
+        let bound = partition_bound(parser)?;
+        return Ok(AlterTableAction::AttachPartition { partition, bound });
+    }
+    let column_action = parser.maybe_parse(|p| {
+        expect_words(p, &["ALTER"])?;
+        eat_words(p, &["COLUMN"]);
+        let column = p.parse_identifier()?;
+        if eat_words(p, &["SET", "STATISTICS"]) {
+            Ok(AlterTableAction::SetStatistics {
+                column,
+                value: signed_integer(p)?,
+            })
+        } else if eat_words(p, &["SET", "STORAGE"]) {
+            Ok(AlterTableAction::SetStorage {
+                column,
+                storage: p.parse_identifier()?,
+            })
+        } else if eat_words(p, &["SET", "COMPRESSION"]) {
+            Ok(AlterTableAction::SetCompression {
+                column,
+                method: p.parse_identifier()?,
+            })
+        } else if eat_words(p, &["ADD", "GENERATED"]) {
+            let always = if eat_words(p, &["ALWAYS"]) {
+                true
+            } else {
+                expect_words(p, &["BY", "DEFAULT"])?;
+                false
+            };
+            expect_words(p, &["AS", "IDENTITY"])?;
+            let mut clauses = SequenceClauses::default();
+            if p.consume_token(&Token::LParen) {
+                sequence_options(p, &mut clauses)?;
+                p.expect_token(&Token::RParen)?;
+            }
+            Ok(AlterTableAction::AddIdentity {
+                column,
+                always,
+                sequence_name: clauses.sequence_name,
+                options: clauses.options,
+            })
+        } else {
+            p.expected("a column action", p.peek_token())
+        }
+    })?;
+    match column_action {
+        Some(action) => Ok(action),
+        None => Ok(AlterTableAction::Sql(Box::new(
+            parser.parse_alter_table_operation()?,
+        ))),
+    }
+}
+
+fn partition_bound(parser: &mut Parser) -> Result<PartitionBound, ParserError> {
+    if eat_words(parser, &["DEFAULT"]) {
+        return Ok(PartitionBound::Default);
+    }
+    expect_words(parser, &["FOR", "VALUES"])?;
+    let list = |p: &mut Parser| -> Result<Vec<Expr>, ParserError> {
+        p.expect_token(&Token::LParen)?;
+        let values = p.parse_comma_separated(Parser::parse_expr)?;
+        p.expect_token(&Token::RParen)?;
+        Ok(values)
+    };
+    if eat_words(parser, &["IN"]) {
+        Ok(PartitionBound::In(list(parser)?))
+    } else if eat_words(parser, &["FROM"]) {
+        let from = list(parser)?;
+        expect_words(parser, &["TO"])?;
+        Ok(PartitionBound::Range {
+            from,
+            to: list(parser)?,
+        })
+    } else {
+        expect_words(parser, &["WITH"])?;
+        parser.expect_token(&Token::LParen)?;
+        expect_words(parser, &["MODULUS"])?;
+        let modulus = parser.parse_number()?;
+        parser.expect_token(&Token::Comma)?;
+        expect_words(parser, &["REMAINDER"])?;
+        let remainder = parser.parse_number()?;
+        parser.expect_token(&Token::RParen)?;
+        Ok(PartitionBound::Hash {
+            modulus: Box::new(modulus),
+            remainder: Box::new(remainder),
+        })
+    }
 }
 
 const COMMENT_KINDS: &[(&[&str], CommentKind)] = &[
@@ -470,5 +656,19 @@ fn string_literal(parser: &mut Parser) -> Result<String, ParserError> {
         | Token::NationalStringLiteral(s) => Ok(s),
         Token::DollarQuotedString(d) => Ok(d.value),
         _ => parser.expected("a string", token),
+    }
+}
+
+/// An integer with an optional sign.
+fn signed_integer(parser: &mut Parser) -> Result<i64, ParserError> {
+    let negative = parser.consume_token(&Token::Minus);
+    let token = parser.next_token();
+    match &token.token {
+        Token::Number(n, _) => match n.parse::<i64>() {
+            Ok(v) if negative => Ok(-v),
+            Ok(v) => Ok(v),
+            Err(_) => parser.expected("an integer", token),
+        },
+        _ => parser.expected("an integer", token),
     }
 }

@@ -16,7 +16,10 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, Tokenizer, Word};
 
 pub use dialect::RetortDialect;
-pub use forms::{AlterSequence, CommentKind, CommentOn, OwnedBy, RetortStatement};
+pub use forms::{
+    AlterSequence, AlterTable, AlterTableAction, CommentKind, CommentOn, OwnedBy, PartitionBound,
+    RetortStatement,
+};
 pub use rewrite::{CheckOption, FunctionExtras, ViewExtras};
 pub use split::{Annotation, Piece, PieceKind, SplitError, split};
 
@@ -143,9 +146,32 @@ pub fn parse_statement_text(text: &str) -> Result<Result<Parsed, Dropped>, (usiz
         expect_end(&mut parser).map_err(|e| locate(text, &e))?;
         return Ok(Ok(Parsed::Retort(statement)));
     }
-    let statement = parser.parse_statement().map_err(|e| locate(text, &e))?;
-    expect_end(&mut parser).map_err(|e| locate(text, &e))?;
-    Ok(Ok(Parsed::Sql(Box::new(statement))))
+    let stock = parser
+        .parse_statement()
+        .and_then(|statement| expect_end(&mut parser).map(|()| statement));
+    let stock_error = match stock {
+        Ok(statement) => return Ok(Ok(Parsed::Sql(Box::new(statement)))),
+        Err(e) => locate(text, &e),
+    };
+    // Forms read only when stock sqlparser rejects the statement; the error reported is the
+    // one that got further into the text.
+    if words.len() >= 2 && words[0] == "ALTER" && words[1] == "TABLE" {
+        let mut parser = Parser::new(&dialect)
+            .try_with_sql(text)
+            .map_err(|e| locate(text, &e))?;
+        let retort = forms::alter_table(&mut parser)
+            .and_then(|statement| expect_end(&mut parser).map(|()| statement));
+        match retort {
+            Ok(statement) => return Ok(Ok(Parsed::Retort(statement))),
+            Err(e) => {
+                let retort_error = locate(text, &e);
+                if retort_error.0 > stock_error.0 {
+                    return Err(retort_error);
+                }
+            }
+        }
+    }
+    Err(stock_error)
 }
 
 fn expect_end(parser: &mut Parser) -> Result<(), ParserError> {
