@@ -16,14 +16,37 @@ pub use write::write;
 /// `docs/schema-toml.schema.json`.
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(format::SchemaDoc);
-    let mut text = serde_json_text(&schema);
-    text.push('\n');
-    text
+    let mut value = schema.to_value();
+    strip_null(&mut value);
+    format!("{value:#}\n")
 }
 
-fn serde_json_text(schema: &schemars::Schema) -> String {
-    // `Schema` displays as compact JSON; re-indent it through its value.
-    format!("{:#}", schema.as_value())
+/// TOML has no null: an optional key is one that may be left out, so `null` is removed from
+/// every `type` list and `anyOf`.
+fn strip_null(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if let [only] = types.as_slice() {
+                    let only = only.clone();
+                    map.insert("type".to_owned(), only);
+                }
+            }
+            if let Some(Value::Array(options)) = map.get_mut("anyOf") {
+                options.retain(|o| o.get("type").is_none_or(|t| t != "null"));
+                if let [Value::Object(only)] = options.as_slice() {
+                    let only = only.clone();
+                    map.remove("anyOf");
+                    map.extend(only);
+                }
+            }
+            map.values_mut().for_each(strip_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_null),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
