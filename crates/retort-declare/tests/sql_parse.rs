@@ -244,3 +244,34 @@ fn an_alter_table_error_points_at_the_furthest_token() {
     let e = parse_file(&file(text)).expect_err("bogus");
     assert_eq!(e.line_column().0, 3, "{e}");
 }
+
+#[test]
+fn atomic_bodies_trigger_arguments_and_identity_options_in_pg_dump_order() {
+    let text = "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql STABLE\nBEGIN ATOMIC\n  SELECT 1;\n  SELECT CASE WHEN true THEN 2 END;\nEND;\n\
+                CREATE TRIGGER \"t \"\"x\"\"\" AFTER UPDATE ON s.t FOR EACH ROW EXECUTE FUNCTION s.log('it''s', E'a\\\\b', 42);\n\
+                CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 2 NO MINVALUE CACHE 5), x int);";
+    let parsed = parse_file(&file(text)).expect("parses");
+    let Parsed::Retort(RetortStatement::CreateFunction { extras, .. }) = &parsed[0].parsed else {
+        panic!("{parsed:#?}")
+    };
+    assert_eq!(
+        extras.atomic_body.as_deref(),
+        Some("BEGIN ATOMIC\n  SELECT 1;\n  SELECT CASE WHEN true THEN 2 END;\nEND")
+    );
+    let Parsed::Retort(RetortStatement::CreateTrigger { statement, args }) = &parsed[1].parsed
+    else {
+        panic!("{parsed:#?}")
+    };
+    assert!(matches!(**statement, Statement::CreateTrigger(_)));
+    assert_eq!(args, &["it's", "a\\b", "42"]);
+    let Parsed::Sql(table) = &parsed[2].parsed else {
+        panic!("{parsed:#?}")
+    };
+    let Statement::CreateTable(table) = &**table else {
+        panic!("{table:?}")
+    };
+    let shown = table.columns[0].to_string();
+    assert!(shown.contains("START WITH 10"), "{shown}");
+    assert!(shown.contains("INCREMENT BY 2"), "{shown}");
+    assert!(shown.contains("CACHE 5"), "{shown}");
+}

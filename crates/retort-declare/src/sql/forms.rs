@@ -27,6 +27,12 @@ pub enum RetortStatement {
         statement: Box<Statement>,
         extras: FunctionExtras,
     },
+    /// `CREATE [CONSTRAINT] TRIGGER`: sqlparser's `Statement::CreateTrigger` (its function
+    /// arguments left empty) and the arguments as PostgreSQL passes them, strings.
+    CreateTrigger {
+        statement: Box<Statement>,
+        args: Vec<String>,
+    },
     /// `CREATE [MATERIALIZED] VIEW`: sqlparser's `Statement::CreateView` and the clauses it
     /// has no field for.
     CreateView {

@@ -135,7 +135,7 @@ pub fn parse_statement_text(text: &str) -> Result<Result<Parsed, Dropped>, (usiz
         _ => {}
     }
     if let Some(result) = rewrite::parse(text) {
-        return Ok(Ok(Parsed::Retort(result.map_err(|e| locate(text, &e))?)));
+        return Ok(Ok(result.map_err(|e| locate(text, &e))?));
     }
     let dialect = RetortDialect;
     let mut parser = Parser::new(&dialect)

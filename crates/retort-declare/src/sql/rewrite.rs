@@ -6,8 +6,8 @@ use sqlparser::ast::Statement;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use super::RetortDialect;
 use super::forms::RetortStatement;
+use super::{Parsed, RetortDialect, offset_of};
 
 /// Function attributes sqlparser's `CreateFunction` has no field for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -22,6 +22,8 @@ pub struct FunctionExtras {
     pub rows: Option<String>,
     /// `SUPPORT name`, as written.
     pub support: Option<String>,
+    /// A SQL-standard body, `BEGIN ATOMIC … END` as written (sqlparser does not read it).
+    pub atomic_body: Option<String>,
 }
 
 /// `WITH [CASCADED | LOCAL] CHECK OPTION`.
@@ -55,7 +57,7 @@ fn words_at(tokens: &[TokenWithSpan], at: usize, words: &[&str]) -> bool {
 }
 
 /// Tries the rewrites; `None` when `text` is none of the statements they apply to.
-pub(super) fn parse(text: &str) -> Option<Result<RetortStatement, ParserError>> {
+pub(super) fn parse(text: &str) -> Option<Result<Parsed, ParserError>> {
     let tokens = match Tokenizer::new(&RetortDialect, text).tokenize_with_location() {
         Ok(tokens) => tokens,
         Err(e) => return Some(Err(ParserError::TokenizerError(e.to_string()))),
@@ -72,7 +74,19 @@ pub(super) fn parse(text: &str) -> Option<Result<RetortStatement, ParserError>> 
         at += 2;
     }
     if words_at(&tokens, at, &["FUNCTION"]) || words_at(&tokens, at, &["PROCEDURE"]) {
-        return Some(function(tokens, at));
+        return Some(function(text, tokens, at).map(Parsed::Retort));
+    }
+    if words_at(&tokens, at, &["TRIGGER"]) || words_at(&tokens, at, &["CONSTRAINT", "TRIGGER"]) {
+        return Some(trigger(tokens).map(Parsed::Retort));
+    }
+    if tokens.iter().any(|t| is_word(t, "TABLE"))
+        && tokens.windows(3).any(|w| {
+            is_word(&w[0], "AS") && is_word(&w[1], "IDENTITY") && w[2].token == Token::LParen
+        })
+    {
+        let tokens = reorder_identity_options(tokens);
+        let mut parser = Parser::new(&RetortDialect).with_tokens_with_locations(tokens);
+        return Some(finish(&mut parser).map(|s| Parsed::Sql(Box::new(s))));
     }
     while ["TEMP", "TEMPORARY", "RECURSIVE", "MATERIALIZED"]
         .iter()
@@ -81,7 +95,7 @@ pub(super) fn parse(text: &str) -> Option<Result<RetortStatement, ParserError>> 
         at += 1;
     }
     if words_at(&tokens, at, &["VIEW"]) {
-        return Some(view(tokens, at));
+        return Some(view(tokens, at).map(Parsed::Retort));
     }
     None
 }
@@ -98,7 +112,11 @@ fn finish(parser: &mut Parser) -> Result<Statement, ParserError> {
 
 /// `CREATE [OR REPLACE] {FUNCTION | PROCEDURE}` with `[NOT] LEAKPROOF`, `COST`, `ROWS`,
 /// `SUPPORT` taken out.
-fn function(mut tokens: Vec<TokenWithSpan>, at: usize) -> Result<RetortStatement, ParserError> {
+fn function(
+    text: &str,
+    mut tokens: Vec<TokenWithSpan>,
+    at: usize,
+) -> Result<RetortStatement, ParserError> {
     let mut extras = FunctionExtras::default();
     if is_word(&tokens[at], "PROCEDURE") {
         extras.procedure = true;
@@ -121,9 +139,21 @@ fn function(mut tokens: Vec<TokenWithSpan>, at: usize) -> Result<RetortStatement
             _ => {}
         }
         let attributes = after_args && depth == 0 && !matches!(token.token, Token::RParen);
-        if attributes
-            && (words_at(&tokens, i, &["BEGIN", "ATOMIC"]) || words_at(&tokens, i, &["RETURN"]))
-        {
+        if attributes && words_at(&tokens, i, &["BEGIN", "ATOMIC"]) {
+            // The body runs to the statement's last token, `END`.
+            let last = tokens.len() - 1;
+            if !is_word(&tokens[last], "END") {
+                return Err(ParserError::ParserError(format!(
+                    "Expected: END of BEGIN ATOMIC, found: {}{}",
+                    tokens[last], tokens[last].span.start
+                )));
+            }
+            let start = offset_of(text, line(&tokens[i]), column(&tokens[i]));
+            let end = offset_of(text, line(&tokens[last]), column(&tokens[last])) + 3;
+            extras.atomic_body = Some(text[start..end.min(text.len())].to_owned());
+            break;
+        }
+        if attributes && words_at(&tokens, i, &["RETURN"]) {
             out.extend_from_slice(&tokens[i..]);
             break;
         }
@@ -255,4 +285,137 @@ fn view(tokens: Vec<TokenWithSpan>, view_at: usize) -> Result<RetortStatement, P
         statement: Box::new(statement),
         extras,
     })
+}
+
+fn line(token: &TokenWithSpan) -> usize {
+    usize::try_from(token.span.start.line).unwrap_or(usize::MAX)
+}
+
+fn column(token: &TokenWithSpan) -> usize {
+    usize::try_from(token.span.start.column).unwrap_or(usize::MAX)
+}
+
+/// `CREATE [CONSTRAINT] TRIGGER … EXECUTE {FUNCTION | PROCEDURE} f(args)`: PostgreSQL passes
+/// the arguments to the function as strings; sqlparser reads a signature there instead, so the
+/// arguments are taken out and kept as their string values.
+fn trigger(tokens: Vec<TokenWithSpan>) -> Result<RetortStatement, ParserError> {
+    let mut args = Vec::new();
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        out.push(tokens[i].clone());
+        let execute = is_word(&tokens[i], "EXECUTE")
+            && tokens
+                .get(i + 1)
+                .is_some_and(|t| is_word(t, "FUNCTION") || is_word(t, "PROCEDURE"));
+        i += 1;
+        if !execute {
+            continue;
+        }
+        // The function keyword and the (qualified) name.
+        out.push(tokens[i].clone());
+        i += 1;
+        while i < tokens.len() && tokens[i].token != Token::LParen {
+            out.push(tokens[i].clone());
+            i += 1;
+        }
+        if i < tokens.len() {
+            out.push(tokens[i].clone());
+            i += 1;
+        }
+        while i < tokens.len() && tokens[i].token != Token::RParen {
+            match &tokens[i].token {
+                Token::Comma => {}
+                Token::SingleQuotedString(s)
+                | Token::EscapedStringLiteral(s)
+                | Token::NationalStringLiteral(s)
+                | Token::UnicodeStringLiteral(s) => args.push(s.clone()),
+                Token::DollarQuotedString(d) => args.push(d.value.clone()),
+                Token::Number(n, _) => args.push(n.clone()),
+                Token::Word(w) => args.push(w.value.clone()),
+                other => {
+                    return Err(ParserError::ParserError(format!(
+                        "Expected: a trigger argument (a string, number or name), found: {other}{}",
+                        tokens[i].span.start
+                    )));
+                }
+            }
+            i += 1;
+        }
+    }
+    let mut parser = Parser::new(&RetortDialect).with_tokens_with_locations(out);
+    let statement = finish(&mut parser)?;
+    Ok(RetortStatement::CreateTrigger {
+        statement: Box::new(statement),
+        args,
+    })
+}
+
+/// Identity options in the order sqlparser reads them (INCREMENT, MINVALUE, MAXVALUE, START,
+/// CACHE, CYCLE); PostgreSQL takes them in any order and pg_dump starts with START.
+fn reorder_identity_options(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let rank = |tokens: &[TokenWithSpan], i: usize| -> Option<(u8, usize)> {
+        let options: [(&[&str], u8); 9] = [
+            (&["INCREMENT"], 0),
+            (&["NO", "MINVALUE"], 1),
+            (&["MINVALUE"], 1),
+            (&["NO", "MAXVALUE"], 2),
+            (&["MAXVALUE"], 2),
+            (&["START"], 3),
+            (&["CACHE"], 4),
+            (&["NO", "CYCLE"], 5),
+            (&["CYCLE"], 5),
+        ];
+        options
+            .iter()
+            .find(|(words, _)| words_at(tokens, i, words))
+            .map(|(words, r)| (*r, words.len()))
+    };
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let opens = i >= 2
+            && tokens[i].token == Token::LParen
+            && is_word(&tokens[i - 1], "IDENTITY")
+            && is_word(&tokens[i - 2], "AS");
+        out.push(tokens[i].clone());
+        i += 1;
+        if !opens {
+            continue;
+        }
+        let Some(close) = tokens[i..].iter().position(|t| t.token == Token::RParen) else {
+            continue;
+        };
+        let inner = &tokens[i..i + close];
+        // Split into options, each starting at an option keyword.
+        let mut groups: Vec<(u8, Vec<TokenWithSpan>)> = Vec::new();
+        let mut j = 0;
+        let mut known = true;
+        while j < inner.len() {
+            match rank(inner, j) {
+                Some((r, len)) => {
+                    groups.push((r, inner[j..j + len].to_vec()));
+                    j += len;
+                }
+                None => match groups.last_mut() {
+                    Some(group) => {
+                        group.1.push(inner[j].clone());
+                        j += 1;
+                    }
+                    None => {
+                        known = false;
+                        break;
+                    }
+                },
+            }
+        }
+        if known {
+            groups.sort_by_key(|g| g.0);
+            out.extend(groups.into_iter().flat_map(|g| g.1));
+        } else {
+            out.extend_from_slice(inner);
+        }
+        i += close;
+    }
+    out
 }
