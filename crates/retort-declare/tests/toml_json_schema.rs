@@ -56,3 +56,17 @@ fn the_json_schema_describes_the_top_level_tables() {
         serde_json::Value::Bool(false)
     );
 }
+
+/// The example at the top of `docs/schema-toml.md` reads, and its errors are as documented.
+#[test]
+fn the_documented_example_reads() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema-toml.md");
+    let doc = std::fs::read_to_string(path).expect("docs/schema-toml.md");
+    let start = doc.find("```toml\n").expect("a TOML example") + "```toml\n".len();
+    let end = start + doc[start..].find("```").expect("end of the example");
+    let catalog = retort_declare::toml_format::read_str("example.toml", &doc[start..end])
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    let items = retort_catalog::QualifiedName::new("sales", "Order Items");
+    assert_eq!(catalog.tables[&items].columns.len(), 4);
+    assert_eq!(catalog.indexes.len(), 1);
+}

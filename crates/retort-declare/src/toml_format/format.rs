@@ -55,7 +55,10 @@ pub struct SchemaDoc {
 /// A reference to a schema-qualified object: a plain string is a name in schema `public`
 /// (never split at dots); any other schema is written `{ schema = "s", name = "n" }`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "expected a name (a string, in schema `public`) or `{ schema = \"...\", name = \"...\" }`"
+)]
 pub enum ObjectName {
     Public(String),
     Qualified(QualifiedDef),
@@ -74,7 +77,10 @@ pub type Ref = Spanned<ObjectName>;
 /// The user-defined type a type's text refers to, when it differs from what the text implies
 /// (`false`: none).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "expected `false` or a type name (a string, or `{ schema = \"...\", name = \"...\" }`)"
+)]
 pub enum UserTypeDef {
     None(bool),
     Type(ObjectName),
@@ -322,7 +328,10 @@ pub struct PartitionOfDef {
 
 /// `"default"`, `"nothing"`, `"full"`, or `{ index = "name" }`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "expected `\"default\"`, `\"nothing\"`, `\"full\"` or `{ index = \"...\" }`"
+)]
 pub enum ReplicaIdentityDef {
     Simple(ReplicaIdentityKind),
     Index(ReplicaIndexDef),
@@ -351,7 +360,10 @@ pub enum IdentityKindDef {
 
 /// `"always"`, `"by_default"`, or a table with the kind and sequence options.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "expected `\"always\"`, `\"by_default\"` or `{ kind = \"always\" | \"by_default\", ... }` with sequence options"
+)]
 pub enum IdentityDef {
     Kind(IdentityKindDef),
     Full(IdentityFullDef),
@@ -390,7 +402,10 @@ pub enum GeneratedKindDef {
 
 /// An expression (stored), or `{ expression = "...", kind = "virtual" }`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "expected an SQL expression, or `{ expression = \"...\", kind = \"stored\" | \"virtual\" }`"
+)]
 pub enum GeneratedDef {
     Stored(String),
     Full(GeneratedFullDef),

@@ -485,3 +485,14 @@ fn errors_render_with_a_caret() {
     assert!(shown.contains("labels = []"), "{shown}");
     assert!(shown.contains('^'), "{shown}");
 }
+
+#[test]
+fn a_value_of_the_wrong_shape_says_what_is_expected() {
+    let e = error(
+        "[[table]]\nname = \"t\"\n[[table.column]]\nname = \"a\"\ntype = \"text\"\nidentity = \"alwys\"\n",
+    );
+    assert!(
+        e.starts_with("schema/x.toml:6:12: expected `\"always\"`"),
+        "{e}"
+    );
+}
