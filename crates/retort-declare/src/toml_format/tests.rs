@@ -496,3 +496,68 @@ fn a_value_of_the_wrong_shape_says_what_is_expected() {
         "{e}"
     );
 }
+
+#[test]
+fn awkward_text_survives_the_round_trip() {
+    let awkward = [
+        "a\r\nb",
+        "tab\there",
+        "ends with a backslash \\",
+        "\"\"\" and ''' inside",
+        "'single' and \"double\"",
+        "\nleading newline",
+        "trailing newline\n",
+        "control \u{1} \u{7f} char",
+        "unicode: é ✓ 🐘",
+        "",
+    ];
+    let mut c = Catalog::default();
+    for (i, text) in awkward.iter().enumerate() {
+        c.insert(Schema {
+            name: Ident::new(format!("s{i} {text}")),
+            comment: Some((*text).to_owned()),
+        });
+        c.insert(EnumType {
+            name: q(text, text),
+            labels: vec![(*text).to_owned()],
+            comment: Some((*text).to_owned()),
+        });
+    }
+    let text = write(&c).expect("writes");
+    let back = read_str("x.toml", &text).unwrap_or_else(|e| panic!("{}\n{text}", e.render()));
+    assert_eq!(back, c, "{text}");
+}
+
+fn toml_file(display: &str, text: &str) -> crate::files::SchemaFile {
+    crate::files::SchemaFile {
+        path: display.into(),
+        display: display.to_owned(),
+        kind: crate::files::FileKind::Toml,
+        text: std::sync::Arc::from(text),
+    }
+}
+
+#[test]
+fn several_files_make_one_catalog() {
+    let a = toml_file("a.toml", "[[table]]\nname = \"t\"\n");
+    let b = toml_file(
+        "b.toml",
+        "[[index]]\nname = \"i\"\ntable = \"t\"\nkeys = [{ column = \"x\" }]\n",
+    );
+    let sql = crate::files::SchemaFile {
+        kind: crate::files::FileKind::Sql,
+        ..toml_file("c.sql", "not toml at all")
+    };
+    let c = super::read_files(&[a.clone(), b.clone(), sql]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.tables.len(), 1);
+    assert_eq!(c.indexes.len(), 1);
+    // Alone, the index file refers to a table it does not declare.
+    let alone = super::read(&b).expect_err("unknown table").to_string();
+    assert!(alone.starts_with("b.toml:3:9: "), "{alone}");
+    // The same table in two files is reported in the second file.
+    let again = toml_file("d.toml", "\n[[table]]\nname = \"t\"\n");
+    let twice = super::read_files(&[a, again])
+        .expect_err("duplicate")
+        .to_string();
+    assert_eq!(twice, "d.toml:3:8: table public.t is declared twice");
+}
