@@ -104,11 +104,15 @@ fn measure(paths: &[PathBuf]) -> Tally {
                 Ok(_) => tally.ok += 1,
                 Err(e) => {
                     whole = false;
-                    let entry = tally
-                        .failures
-                        .entry(head(stmt))
-                        .or_insert((0, format!("{e}\n      {}", stmt.replace('\n', " "))));
+                    let entry = tally.failures.entry(head(stmt)).or_default();
                     entry.0 += 1;
+                    // Up to three examples per kind.
+                    if entry.0 <= 3 {
+                        let one_line: String = stmt.replace('\n', " ").chars().take(160).collect();
+                        entry
+                            .1
+                            .push_str(&format!("\n      {e}\n        {one_line}"));
+                    }
                 }
             }
         }
@@ -143,8 +147,7 @@ fn report(name: &str, t: &Tally) {
     let mut kinds: Vec<_> = t.failures.iter().collect();
     kinds.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
     for (kind, (count, example)) in kinds {
-        let example: String = example.chars().take(400).collect();
-        eprintln!("  {count:4}  {kind}\n      {example}");
+        eprintln!("  {count:4}  {kind}{example}");
     }
 }
 
@@ -173,5 +176,5 @@ fn conformance_and_fixture_coverage() {
     assert!(!fixtures.is_empty(), "no catalog fixtures");
     let t = measure(&fixtures);
     report("fixtures/catalog", &t);
-    assert!(pct(t.ok, t.statements) >= 96.9, "statement coverage fell");
+    assert!(pct(t.ok, t.statements) >= 98.0, "statement coverage fell");
 }

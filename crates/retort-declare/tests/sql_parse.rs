@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use retort_declare::files::{FileKind, SchemaFile};
 use retort_declare::sql::{
-    AlterTableAction, CheckOption, CommentKind, Ignored, OwnedBy, Parsed, PartitionBound,
-    RetortStatement, parse_file,
+    AlterDomainAction, AlterTableAction, CheckOption, CommentKind, DomainConstraintKind, Ignored,
+    OwnedBy, Parsed, PartitionBound, RetortStatement, parse_file,
 };
 use sqlparser::ast::Statement;
 
@@ -95,12 +95,12 @@ fn pg_dump_sequences_and_owned_by() {
         Some("INTEGER")
     );
     assert_eq!(sequence_options.len(), 5);
-    let Parsed::Retort(RetortStatement::AlterSequence(alter)) = &parsed[1].parsed else {
+    let Some(RetortStatement::AlterSequence(alter)) = parsed[1].retort() else {
         panic!("{parsed:#?}")
     };
     assert_eq!(alter.name.to_string(), "public.t_id_seq");
     assert!(matches!(&alter.owned_by, Some(OwnedBy::Column(c)) if c.to_string() == "public.t.id"));
-    let Parsed::Retort(RetortStatement::AlterSequence(none)) = &parsed[2].parsed else {
+    let Some(RetortStatement::AlterSequence(none)) = parsed[2].retort() else {
         panic!("{parsed:#?}")
     };
     assert_eq!(none.owned_by, Some(OwnedBy::None));
@@ -115,8 +115,8 @@ fn comment_on_targets_are_parsed_and_literals_unescaped() {
     let parsed = parse_file(&file(text)).expect("parses");
     let comments: Vec<_> = parsed
         .iter()
-        .map(|p| match &p.parsed {
-            Parsed::Retort(RetortStatement::CommentOn(c)) => c.clone(),
+        .map(|p| match p.retort() {
+            Some(RetortStatement::CommentOn(c)) => c.clone(),
             other => panic!("{other:?}"),
         })
         .collect();
@@ -156,8 +156,7 @@ fn function_and_view_clauses_sqlparser_lacks_are_kept_beside_the_statement() {
                 CREATE MATERIALIZED VIEW m AS SELECT 1 AS x WITH NO DATA;\n\
                 CREATE RECURSIVE VIEW r (n) AS SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3;";
     let parsed = parse_file(&file(text)).expect("parses");
-    let Parsed::Retort(RetortStatement::CreateFunction { statement, extras }) = &parsed[0].parsed
-    else {
+    let Some(RetortStatement::CreateFunction { statement, extras }) = parsed[0].retort() else {
         panic!("{parsed:#?}")
     };
     assert!(matches!(**statement, Statement::CreateFunction(_)));
@@ -165,12 +164,12 @@ fn function_and_view_clauses_sqlparser_lacks_are_kept_beside_the_statement() {
     assert_eq!(extras.cost.as_deref(), Some("5"));
     assert_eq!(extras.rows.as_deref(), Some("10"));
     assert!(!extras.procedure);
-    let Parsed::Retort(RetortStatement::CreateFunction { extras, .. }) = &parsed[1].parsed else {
+    let Some(RetortStatement::CreateFunction { extras, .. }) = parsed[1].retort() else {
         panic!("{parsed:#?}")
     };
     assert!(extras.procedure);
-    let view = |i: usize| match &parsed[i].parsed {
-        Parsed::Retort(RetortStatement::CreateView { statement, extras }) => {
+    let view = |i: usize| match parsed[i].retort() {
+        Some(RetortStatement::CreateView { statement, extras }) => {
             assert!(matches!(**statement, Statement::CreateView(_)));
             extras.clone()
         }
@@ -190,8 +189,8 @@ fn alter_table_actions_sqlparser_rejects_and_extension_versions() {
                 ALTER TABLE t CLUSTER ON t_idx;\nALTER TABLE t ADD COLUMN d int;\n\
                 CREATE EXTENSION pg_trgm VERSION '1.3' SCHEMA ext;";
     let parsed = parse_file(&file(text)).expect("parses");
-    let alter = |i: usize| match &parsed[i].parsed {
-        Parsed::Retort(RetortStatement::AlterTable(a)) => a.clone(),
+    let alter = |i: usize| match parsed[i].retort() {
+        Some(RetortStatement::AlterTable(a)) => a.clone(),
         other => panic!("{other:?}"),
     };
     let first = alter(0);
@@ -251,15 +250,14 @@ fn atomic_bodies_trigger_arguments_and_identity_options_in_pg_dump_order() {
                 CREATE TRIGGER \"t \"\"x\"\"\" AFTER UPDATE ON s.t FOR EACH ROW EXECUTE FUNCTION s.log('it''s', E'a\\\\b', 42);\n\
                 CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 2 NO MINVALUE CACHE 5), x int);";
     let parsed = parse_file(&file(text)).expect("parses");
-    let Parsed::Retort(RetortStatement::CreateFunction { extras, .. }) = &parsed[0].parsed else {
+    let Some(RetortStatement::CreateFunction { extras, .. }) = parsed[0].retort() else {
         panic!("{parsed:#?}")
     };
     assert_eq!(
         extras.atomic_body.as_deref(),
         Some("BEGIN ATOMIC\n  SELECT 1;\n  SELECT CASE WHEN true THEN 2 END;\nEND")
     );
-    let Parsed::Retort(RetortStatement::CreateTrigger { statement, args }) = &parsed[1].parsed
-    else {
+    let Some(RetortStatement::CreateTrigger { statement, args }) = parsed[1].retort() else {
         panic!("{parsed:#?}")
     };
     assert!(matches!(**statement, Statement::CreateTrigger(_)));
@@ -274,4 +272,49 @@ fn atomic_bodies_trigger_arguments_and_identity_options_in_pg_dump_order() {
     assert!(shown.contains("START WITH 10"), "{shown}");
     assert!(shown.contains("INCREMENT BY 2"), "{shown}");
     assert!(shown.contains("CACHE 5"), "{shown}");
+}
+
+#[test]
+fn domains_with_collation_default_and_several_constraints() {
+    let text = "CREATE DOMAIN s.d AS character varying(63) COLLATE \"POSIX\" DEFAULT 'x' NOT NULL CONSTRAINT short CHECK (length(VALUE) < 10) CHECK (VALUE <> '');\n\
+                ALTER DOMAIN s.d ADD CONSTRAINT odd CHECK (VALUE % 2 = 1) NOT VALID;";
+    let parsed = parse_file(&file(text)).expect("parses");
+    let Some(RetortStatement::CreateDomain(domain)) = parsed[0].retort() else {
+        panic!("{parsed:#?}")
+    };
+    assert_eq!(
+        domain
+            .collation
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("\"POSIX\"")
+    );
+    assert!(domain.default.is_some());
+    let kinds: Vec<_> = domain
+        .constraints
+        .iter()
+        .map(|c| {
+            (
+                c.name.as_ref().map(|n| n.value.clone()),
+                matches!(c.kind, DomainConstraintKind::Check(_)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (None, false),
+            (Some("short".to_owned()), true),
+            (None, true)
+        ]
+    );
+    let Some(RetortStatement::AlterDomain { action, .. }) = parsed[1].retort() else {
+        panic!("{parsed:#?}")
+    };
+    let AlterDomainAction::AddConstraint(c) = &**action else {
+        panic!("{action:?}")
+    };
+    assert!(c.not_valid);
+    assert_eq!(c.name.as_ref().map(|n| n.value.as_str()), Some("odd"));
 }

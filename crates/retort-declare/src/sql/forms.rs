@@ -6,6 +6,7 @@ use sqlparser::ast::{
     AlterTableOperation, ArgMode, CreateExtension, DataType, Expr, Ident, ObjectName,
     OperateFunctionArg, SequenceOptions, Statement,
 };
+use sqlparser::dialect::{Dialect, Precedence};
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
@@ -38,6 +39,13 @@ pub enum RetortStatement {
     CreateView {
         statement: Box<Statement>,
         extras: ViewExtras,
+    },
+    /// `CREATE DOMAIN name [AS] type [COLLATE c] [DEFAULT e] [constraint …]`.
+    CreateDomain(Box<CreateDomain>),
+    /// `ALTER DOMAIN name action`.
+    AlterDomain {
+        name: ObjectName,
+        action: Box<AlterDomainAction>,
     },
     /// `ALTER TABLE` with at least one action sqlparser does not read (read only when stock
     /// sqlparser rejects the statement).
@@ -92,6 +100,53 @@ pub enum PartitionBound {
     Hash {
         modulus: Box<Expr>,
         remainder: Box<Expr>,
+    },
+}
+
+/// `CREATE DOMAIN`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateDomain {
+    pub name: ObjectName,
+    pub data_type: DataType,
+    pub collation: Option<ObjectName>,
+    pub default: Option<Expr>,
+    pub constraints: Vec<DomainConstraint>,
+}
+
+/// `[CONSTRAINT name] {NOT NULL | NULL | CHECK (expr)} [NOT VALID]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DomainConstraint {
+    pub name: Option<Ident>,
+    pub kind: DomainConstraintKind,
+    /// `NOT VALID` (only in `ALTER DOMAIN … ADD`).
+    pub not_valid: bool,
+}
+
+/// What a [`DomainConstraint`] requires.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DomainConstraintKind {
+    NotNull,
+    Null,
+    Check(Box<Expr>),
+}
+
+/// One `ALTER DOMAIN` action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AlterDomainAction {
+    SetDefault(Expr),
+    DropDefault,
+    SetNotNull,
+    DropNotNull,
+    AddConstraint(DomainConstraint),
+    DropConstraint {
+        if_exists: bool,
+        name: Ident,
+        cascade: bool,
+    },
+    ValidateConstraint(Ident),
+    RenameConstraint {
+        from: Ident,
+        to: Ident,
     },
 }
 
@@ -245,6 +300,12 @@ fn create_extension(parser: &mut Parser) -> Result<Statement, ParserError> {
 pub(super) fn parse_retort(parser: &mut Parser) -> Option<Result<RetortStatement, ParserError>> {
     if peek_words(parser, &["ALTER", "SEQUENCE"]) {
         return Some(alter_sequence(parser));
+    }
+    if peek_words(parser, &["CREATE", "DOMAIN"]) {
+        return Some(create_domain(parser));
+    }
+    if peek_words(parser, &["ALTER", "DOMAIN"]) {
+        return Some(alter_domain(parser));
     }
     if peek_words(parser, &["COMMENT", "ON"]) {
         return Some(comment_on(parser).map(RetortStatement::CommentOn));
@@ -677,4 +738,109 @@ fn signed_integer(parser: &mut Parser) -> Result<i64, ParserError> {
         },
         _ => parser.expected("an integer", token),
     }
+}
+
+fn create_domain(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
+    expect_words(parser, &["CREATE", "DOMAIN"])?;
+    let name = parser.parse_object_name(false)?;
+    eat_words(parser, &["AS"]);
+    let data_type = parser.parse_data_type()?;
+    let mut collation = None;
+    let mut default = None;
+    let mut constraints = Vec::new();
+    loop {
+        if eat_words(parser, &["COLLATE"]) {
+            collation = Some(parser.parse_object_name(false)?);
+        } else if eat_words(parser, &["DEFAULT"]) {
+            // PostgreSQL's `b_expr`: no `IS`, `NOT NULL` or boolean operators, so that a
+            // following `NOT NULL` is a constraint.
+            let is = super::RetortDialect.prec_value(Precedence::Is);
+            default = Some(parser.parse_subexpr(is)?);
+        } else if let Some(constraint) = domain_constraint(parser)? {
+            constraints.push(constraint);
+        } else {
+            break;
+        }
+    }
+    Ok(RetortStatement::CreateDomain(Box::new(CreateDomain {
+        name,
+        data_type,
+        collation,
+        default,
+        constraints,
+    })))
+}
+
+fn domain_constraint(parser: &mut Parser) -> Result<Option<DomainConstraint>, ParserError> {
+    let name = if eat_words(parser, &["CONSTRAINT"]) {
+        Some(parser.parse_identifier()?)
+    } else {
+        None
+    };
+    let kind = if eat_words(parser, &["NOT", "NULL"]) {
+        DomainConstraintKind::NotNull
+    } else if eat_words(parser, &["NULL"]) {
+        DomainConstraintKind::Null
+    } else if eat_words(parser, &["CHECK"]) {
+        parser.expect_token(&Token::LParen)?;
+        let expr = parser.parse_expr()?;
+        parser.expect_token(&Token::RParen)?;
+        DomainConstraintKind::Check(Box::new(expr))
+    } else if name.is_some() {
+        return parser.expected("NOT NULL, NULL or CHECK", parser.peek_token());
+    } else {
+        return Ok(None);
+    };
+    let not_valid = eat_words(parser, &["NOT", "VALID"]);
+    Ok(Some(DomainConstraint {
+        name,
+        kind,
+        not_valid,
+    }))
+}
+
+fn alter_domain(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
+    expect_words(parser, &["ALTER", "DOMAIN"])?;
+    let name = parser.parse_object_name(false)?;
+    let action = if eat_words(parser, &["SET", "DEFAULT"]) {
+        AlterDomainAction::SetDefault(parser.parse_expr()?)
+    } else if eat_words(parser, &["DROP", "DEFAULT"]) {
+        AlterDomainAction::DropDefault
+    } else if eat_words(parser, &["SET", "NOT", "NULL"]) {
+        AlterDomainAction::SetNotNull
+    } else if eat_words(parser, &["DROP", "NOT", "NULL"]) {
+        AlterDomainAction::DropNotNull
+    } else if eat_words(parser, &["ADD"]) {
+        match domain_constraint(parser)? {
+            Some(constraint) => AlterDomainAction::AddConstraint(constraint),
+            None => return parser.expected("a domain constraint", parser.peek_token()),
+        }
+    } else if eat_words(parser, &["DROP", "CONSTRAINT"]) {
+        let if_exists = eat_words(parser, &["IF", "EXISTS"]);
+        let name = parser.parse_identifier()?;
+        let cascade = eat_words(parser, &["CASCADE"]);
+        if !cascade {
+            eat_words(parser, &["RESTRICT"]);
+        }
+        AlterDomainAction::DropConstraint {
+            if_exists,
+            name,
+            cascade,
+        }
+    } else if eat_words(parser, &["VALIDATE", "CONSTRAINT"]) {
+        AlterDomainAction::ValidateConstraint(parser.parse_identifier()?)
+    } else if eat_words(parser, &["RENAME", "CONSTRAINT"]) {
+        let from = parser.parse_identifier()?;
+        expect_words(parser, &["TO"])?;
+        AlterDomainAction::RenameConstraint {
+            from,
+            to: parser.parse_identifier()?,
+        }
+    } else {
+        return parser.expected("an ALTER DOMAIN action", parser.peek_token());
+    };
+    Ok(RetortStatement::AlterDomain {
+        name,
+        action: Box::new(action),
+    })
 }

@@ -17,8 +17,8 @@ use sqlparser::tokenizer::{Token, Tokenizer, Word};
 
 pub use dialect::RetortDialect;
 pub use forms::{
-    AlterSequence, AlterTable, AlterTableAction, CommentKind, CommentOn, OwnedBy, PartitionBound,
-    RetortStatement,
+    AlterDomainAction, AlterSequence, AlterTable, AlterTableAction, CommentKind, CommentOn,
+    CreateDomain, DomainConstraint, DomainConstraintKind, OwnedBy, PartitionBound, RetortStatement,
 };
 pub use rewrite::{CheckOption, FunctionExtras, ViewExtras};
 pub use split::{Annotation, Piece, PieceKind, SplitError, split};
@@ -38,13 +38,31 @@ pub struct ParsedStatement {
     pub parsed: Parsed,
 }
 
+impl ParsedStatement {
+    /// The statement if it is one of retort's own forms.
+    pub fn retort(&self) -> Option<&RetortStatement> {
+        match &self.parsed {
+            Parsed::Retort(statement) => Some(statement),
+            _ => None,
+        }
+    }
+
+    /// The statement if sqlparser's AST holds it.
+    pub fn sql(&self) -> Option<&Statement> {
+        match &self.parsed {
+            Parsed::Sql(statement) => Some(statement),
+            _ => None,
+        }
+    }
+}
+
 /// What a statement was read as.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Parsed {
     /// A statement sqlparser's AST holds.
     Sql(Box<Statement>),
     /// A PostgreSQL form sqlparser's AST cannot hold.
-    Retort(RetortStatement),
+    Retort(Box<RetortStatement>),
     /// Recognised but not managed yet.
     Ignored(Ignored),
 }
@@ -144,7 +162,7 @@ pub fn parse_statement_text(text: &str) -> Result<Result<Parsed, Dropped>, (usiz
     if let Some(result) = forms::parse_retort(&mut parser) {
         let statement = result.map_err(|e| locate(text, &e))?;
         expect_end(&mut parser).map_err(|e| locate(text, &e))?;
-        return Ok(Ok(Parsed::Retort(statement)));
+        return Ok(Ok(Parsed::Retort(Box::new(statement))));
     }
     let stock = parser
         .parse_statement()
@@ -162,7 +180,7 @@ pub fn parse_statement_text(text: &str) -> Result<Result<Parsed, Dropped>, (usiz
         let retort = forms::alter_table(&mut parser)
             .and_then(|statement| expect_end(&mut parser).map(|()| statement));
         match retort {
-            Ok(statement) => return Ok(Ok(Parsed::Retort(statement))),
+            Ok(statement) => return Ok(Ok(Parsed::Retort(Box::new(statement)))),
             Err(e) => {
                 let retort_error = locate(text, &e);
                 if retort_error.0 > stock_error.0 {

@@ -74,10 +74,10 @@ pub(super) fn parse(text: &str) -> Option<Result<Parsed, ParserError>> {
         at += 2;
     }
     if words_at(&tokens, at, &["FUNCTION"]) || words_at(&tokens, at, &["PROCEDURE"]) {
-        return Some(function(text, tokens, at).map(Parsed::Retort));
+        return Some(function(text, tokens, at).map(|r| Parsed::Retort(Box::new(r))));
     }
     if words_at(&tokens, at, &["TRIGGER"]) || words_at(&tokens, at, &["CONSTRAINT", "TRIGGER"]) {
-        return Some(trigger(tokens).map(Parsed::Retort));
+        return Some(trigger(tokens).map(|r| Parsed::Retort(Box::new(r))));
     }
     if tokens.iter().any(|t| is_word(t, "TABLE"))
         && tokens.windows(3).any(|w| {
@@ -95,7 +95,7 @@ pub(super) fn parse(text: &str) -> Option<Result<Parsed, ParserError>> {
         at += 1;
     }
     if words_at(&tokens, at, &["VIEW"]) {
-        return Some(view(tokens, at).map(Parsed::Retort));
+        return Some(view(tokens, at).map(|r| Parsed::Retort(Box::new(r))));
     }
     None
 }
