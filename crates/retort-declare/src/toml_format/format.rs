@@ -668,6 +668,7 @@ pub struct PolicyDef {
 pub struct IndexDef {
     #[schemars(with = "String")]
     pub name: Name,
+    /// Default (and the only value allowed): the table's schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     #[schemars(with = "ObjectName")]

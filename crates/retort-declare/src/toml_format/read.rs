@@ -561,8 +561,17 @@ impl Reader<'_> {
     }
 
     fn index(&mut self, d: &IndexDef) -> Result<()> {
-        let name = qualified(&d.schema, &d.name);
+        // An index lives in its table's schema.
+        let table_schema = to_qualified(d.table.get_ref()).schema;
+        let name = QualifiedName::new(
+            d.schema.as_deref().map_or(table_schema.clone(), Ident::new),
+            ident(&d.name),
+        );
         let object = format!("index {name}");
+        if name.schema != table_schema {
+            let message = format!("an index is in its table's schema ({table_schema})");
+            return Err(self.error(d.name.span(), message).with_object(object));
+        }
         let table = self.reference(&d.table, true, "table", &object);
         let mut keys = Vec::with_capacity(d.keys.len());
         for k in &d.keys {

@@ -443,7 +443,7 @@ fn a_reference_to_an_unknown_table_is_an_error_at_the_reference() {
     );
     assert_eq!(
         e,
-        "schema/x.toml:3:9: table: no table or view s.missing is declared (in index public.i)"
+        "schema/x.toml:3:9: table: no table or view s.missing is declared (in index s.i)"
     );
     let fk = error(
         "[[table]]\nname = \"t\"\n[[table.foreign_key]]\nname = \"f\"\ncolumns = [\"a\"]\nreferences = \"nope\"\nreferenced_columns = [\"id\"]\n",
@@ -560,4 +560,17 @@ fn several_files_make_one_catalog() {
         .expect_err("duplicate")
         .to_string();
     assert_eq!(twice, "d.toml:3:8: table public.t is declared twice");
+}
+
+#[test]
+fn an_index_is_in_its_tables_schema() {
+    let table = "[[table]]\nname = \"t\"\nschema = \"s\"\n";
+    let index = "[[index]]\nname = \"i\"\ntable = { schema = \"s\", name = \"t\" }\nkeys = [{ column = \"a\" }]\n";
+    let c = read_str("x.toml", &format!("{table}{index}")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(c.indexes.contains_key(&q("s", "i")));
+    let wrong = error(&format!("{table}{index}schema = \"public\"\n"));
+    assert_eq!(
+        wrong,
+        "schema/x.toml:5:8: an index is in its table's schema (s) (in index public.i)"
+    );
 }

@@ -468,7 +468,8 @@ fn policy(p: &Policy) -> PolicyDef {
 fn index(i: &Index) -> IndexDef {
     IndexDef {
         name: name(&i.name.name),
-        schema: schema_key(&i.name.schema),
+        // The reader takes the table's schema; written only if it ever differs.
+        schema: (i.name.schema != i.table.schema).then(|| i.name.schema.as_str().to_owned()),
         table: reference(&i.table),
         unique: i.unique,
         method: (i.method != "btree").then(|| i.method.clone()),
