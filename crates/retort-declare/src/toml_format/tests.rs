@@ -523,6 +523,19 @@ fn awkward_text_survives_the_round_trip() {
             comment: Some((*text).to_owned()),
         });
     }
+    c.insert(View {
+        name: q("public", "v"),
+        materialized: false,
+        definition: " SELECT 1 AS \"Order Items\";".into(),
+        options: vec!["security_barrier=true".into()],
+        populated: true,
+        depends_on: BTreeSet::new(),
+        column_comments: awkward
+            .iter()
+            .map(|t| (Ident::new(format!("c {t}")), (*t).to_owned()))
+            .collect(),
+        comment: None,
+    });
     let text = write(&c).expect("writes");
     let back = read_str("x.toml", &text).unwrap_or_else(|e| panic!("{}\n{text}", e.render()));
     assert_eq!(back, c, "{text}");
