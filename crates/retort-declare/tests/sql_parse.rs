@@ -318,3 +318,25 @@ fn domains_with_collation_default_and_several_constraints() {
     assert!(c.not_valid);
     assert_eq!(c.name.as_ref().map(|n| n.value.as_str()), Some("odd"));
 }
+
+#[test]
+fn partitioned_indexes_as_pg_dump_writes_them() {
+    let text = "CREATE INDEX m_idx ON ONLY s.m USING btree (note);\nCREATE UNIQUE INDEX u_idx ON s.m (id);\n\
+                ALTER INDEX s.m_idx ATTACH PARTITION s.m_2024_note_idx;";
+    let parsed = parse_file(&file(text)).expect("parses");
+    let index = |i: usize| match parsed[i].retort() {
+        Some(RetortStatement::CreateIndex { statement, only }) => {
+            assert!(matches!(**statement, Statement::CreateIndex(_)));
+            *only
+        }
+        other => panic!("{other:?}"),
+    };
+    assert!(index(0));
+    assert!(!index(1));
+    let Some(RetortStatement::AlterIndexAttachPartition { index, partition }) = parsed[2].retort()
+    else {
+        panic!("{parsed:#?}")
+    };
+    assert_eq!(index.to_string(), "s.m_idx");
+    assert_eq!(partition.to_string(), "s.m_2024_note_idx");
+}

@@ -47,6 +47,18 @@ pub enum RetortStatement {
         name: ObjectName,
         action: Box<AlterDomainAction>,
     },
+    /// `ALTER INDEX [IF EXISTS] index ATTACH PARTITION partition_index` (pg_dump writes one
+    /// for each partition of a partitioned index).
+    AlterIndexAttachPartition {
+        index: ObjectName,
+        partition: ObjectName,
+    },
+    /// `CREATE [UNIQUE] INDEX`: sqlparser's `Statement::CreateIndex`, and whether it was
+    /// `ON ONLY table` (the index of a partitioned table, without recursing to partitions).
+    CreateIndex {
+        statement: Box<Statement>,
+        only: bool,
+    },
     /// `ALTER TABLE` with at least one action sqlparser does not read (read only when stock
     /// sqlparser rejects the statement).
     AlterTable(Box<AlterTable>),
@@ -306,6 +318,13 @@ pub(super) fn parse_retort(parser: &mut Parser) -> Option<Result<RetortStatement
     }
     if peek_words(parser, &["ALTER", "DOMAIN"]) {
         return Some(alter_domain(parser));
+    }
+    if peek_words(parser, &["ALTER", "INDEX"]) {
+        match parser.maybe_parse(alter_index_attach) {
+            Ok(Some(statement)) => return Some(Ok(statement)),
+            Ok(None) => {}
+            Err(e) => return Some(Err(e)),
+        }
     }
     if peek_words(parser, &["COMMENT", "ON"]) {
         return Some(comment_on(parser).map(RetortStatement::CommentOn));
@@ -843,4 +862,13 @@ fn alter_domain(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
         name,
         action: Box::new(action),
     })
+}
+
+fn alter_index_attach(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
+    expect_words(parser, &["ALTER", "INDEX"])?;
+    eat_words(parser, &["IF", "EXISTS"]);
+    let index = parser.parse_object_name(false)?;
+    expect_words(parser, &["ATTACH", "PARTITION"])?;
+    let partition = parser.parse_object_name(false)?;
+    Ok(RetortStatement::AlterIndexAttachPartition { index, partition })
 }

@@ -76,6 +76,9 @@ pub(super) fn parse(text: &str) -> Option<Result<Parsed, ParserError>> {
     if words_at(&tokens, at, &["FUNCTION"]) || words_at(&tokens, at, &["PROCEDURE"]) {
         return Some(function(text, tokens, at).map(|r| Parsed::Retort(Box::new(r))));
     }
+    if words_at(&tokens, at, &["INDEX"]) || words_at(&tokens, at, &["UNIQUE", "INDEX"]) {
+        return Some(index(tokens).map(|r| Parsed::Retort(Box::new(r))));
+    }
     if words_at(&tokens, at, &["TRIGGER"]) || words_at(&tokens, at, &["CONSTRAINT", "TRIGGER"]) {
         return Some(trigger(tokens).map(|r| Parsed::Retort(Box::new(r))));
     }
@@ -418,4 +421,23 @@ fn reorder_identity_options(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         i += close;
     }
     out
+}
+
+/// `CREATE [UNIQUE] INDEX … ON [ONLY] table …`: `ONLY` taken out and recorded.
+fn index(tokens: Vec<TokenWithSpan>) -> Result<RetortStatement, ParserError> {
+    let mut only = false;
+    let mut out = Vec::with_capacity(tokens.len());
+    for (i, token) in tokens.iter().enumerate() {
+        if !only && i > 0 && is_word(token, "ONLY") && is_word(&tokens[i - 1], "ON") {
+            only = true;
+            continue;
+        }
+        out.push(token.clone());
+    }
+    let mut parser = Parser::new(&RetortDialect).with_tokens_with_locations(out);
+    let statement = finish(&mut parser)?;
+    Ok(RetortStatement::CreateIndex {
+        statement: Box::new(statement),
+        only,
+    })
 }
