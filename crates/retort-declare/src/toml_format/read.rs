@@ -394,6 +394,12 @@ impl Reader<'_> {
         object: &str,
     ) -> Result<()> {
         let name = constraint.name.clone();
+        if let Some(missing) =
+            constraint_columns(&constraint.kind).find(|c| table.column(c.as_str()).is_none())
+        {
+            let message = format!("constraint {name}: the table has no column {missing}");
+            return Err(self.error(span, message).with_object(object.to_owned()));
+        }
         if table.constraints.insert(name.clone(), constraint).is_some() {
             return Err(self
                 .error(span, format!("constraint {name} is declared twice"))
@@ -722,6 +728,35 @@ impl Reader<'_> {
             comment: d.comment.clone(),
         };
         self.insert(trigger, d.name.span(), &object)
+    }
+}
+
+/// The columns of its own table a constraint names.
+fn constraint_columns(kind: &ConstraintKind) -> Box<dyn Iterator<Item = &Ident> + '_> {
+    match kind {
+        ConstraintKind::PrimaryKey {
+            columns, include, ..
+        }
+        | ConstraintKind::Unique {
+            columns, include, ..
+        } => Box::new(columns.iter().chain(include)),
+        ConstraintKind::ForeignKey {
+            columns,
+            on_delete_columns,
+            ..
+        } => Box::new(columns.iter().chain(on_delete_columns)),
+        ConstraintKind::Exclusion {
+            elements, include, ..
+        } => Box::new(
+            elements
+                .iter()
+                .filter_map(|e| match &e.key.key {
+                    IndexKey::Column(c) => Some(c),
+                    IndexKey::Expression(_) => None,
+                })
+                .chain(include),
+        ),
+        ConstraintKind::Check { .. } => Box::new(std::iter::empty()),
     }
 }
 

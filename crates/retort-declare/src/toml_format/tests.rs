@@ -446,11 +446,11 @@ fn a_reference_to_an_unknown_table_is_an_error_at_the_reference() {
         "schema/x.toml:3:9: table: no table or view s.missing is declared (in index s.i)"
     );
     let fk = error(
-        "[[table]]\nname = \"t\"\n[[table.foreign_key]]\nname = \"f\"\ncolumns = [\"a\"]\nreferences = \"nope\"\nreferenced_columns = [\"id\"]\n",
+        "[[table]]\nname = \"t\"\n[[table.column]]\nname = \"a\"\ntype = \"text\"\n[[table.foreign_key]]\nname = \"f\"\ncolumns = [\"a\"]\nreferences = \"nope\"\nreferenced_columns = [\"id\"]\n",
     );
     assert_eq!(
         fk,
-        "schema/x.toml:6:14: foreign key f: no table public.nope is declared (in table public.t)"
+        "schema/x.toml:9:14: foreign key f: no table public.nope is declared (in table public.t)"
     );
 }
 
@@ -585,5 +585,16 @@ fn an_index_is_in_its_tables_schema() {
     assert_eq!(
         wrong,
         "schema/x.toml:5:8: an index is in its table's schema (s) (in index public.i)"
+    );
+}
+
+#[test]
+fn a_constraint_on_a_missing_column_is_an_error() {
+    let e = error(
+        "[[table]]\nname = \"t\"\n[[table.column]]\nname = \"id\"\ntype = \"integer\"\n[[table.unique]]\nname = \"u\"\ncolumns = [\"idd\"]\n",
+    );
+    assert_eq!(
+        e,
+        "schema/x.toml:7:8: constraint u: the table has no column idd (in table public.t)"
     );
 }
