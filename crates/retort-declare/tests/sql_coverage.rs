@@ -176,5 +176,5 @@ fn conformance_and_fixture_coverage() {
     assert!(!fixtures.is_empty(), "no catalog fixtures");
     let t = measure(&fixtures);
     report("fixtures/catalog", &t);
-    assert!(pct(t.ok, t.statements) >= 98.4, "statement coverage fell");
+    assert!(pct(t.ok, t.statements) >= 99.2, "statement coverage fell");
 }

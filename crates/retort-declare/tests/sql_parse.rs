@@ -64,7 +64,7 @@ fn session_noise_is_dropped_and_privileges_are_kept_aside() {
     let parsed = parse_file(&file(text)).expect("parses");
     assert_eq!(parsed.len(), 3, "{parsed:#?}");
     assert!(
-        matches!(&parsed[0].parsed, Parsed::Sql(s) if matches!(**s, Statement::CreateTable(_)))
+        matches!(parsed[0].retort(), Some(RetortStatement::CreateTable { statement, .. }) if matches!(**statement, Statement::CreateTable(_)))
     );
     assert_eq!(parsed[0].text, "CREATE TABLE public.t (id integer)");
     assert_eq!(&text[parsed[0].span.clone()], parsed[0].text);
@@ -262,11 +262,11 @@ fn atomic_bodies_trigger_arguments_and_identity_options_in_pg_dump_order() {
     };
     assert!(matches!(**statement, Statement::CreateTrigger(_)));
     assert_eq!(args, &["it's", "a\\b", "42"]);
-    let Parsed::Sql(table) = &parsed[2].parsed else {
+    let Some(RetortStatement::CreateTable { statement, .. }) = parsed[2].retort() else {
         panic!("{parsed:#?}")
     };
-    let Statement::CreateTable(table) = &**table else {
-        panic!("{table:?}")
+    let Statement::CreateTable(table) = &**statement else {
+        panic!("{statement:?}")
     };
     let shown = table.columns[0].to_string();
     assert!(shown.contains("START WITH 10"), "{shown}");
@@ -339,4 +339,27 @@ fn partitioned_indexes_as_pg_dump_writes_them() {
     };
     assert_eq!(index.to_string(), "s.m_idx");
     assert_eq!(partition.to_string(), "s.m_2024_note_idx");
+}
+
+#[test]
+fn table_constraint_clauses_sqlparser_lacks_are_kept_beside_the_statement() {
+    let text = "CREATE TABLE s.t (\n  id int,\n  a int,\n  CONSTRAINT t_pkey PRIMARY KEY (id) INCLUDE (a) WITH (fillfactor = 90) USING INDEX TABLESPACE fast,\n  \
+                CONSTRAINT pos CHECK (a > 0) NOT VALID,\n  CONSTRAINT fk FOREIGN KEY (id, a) REFERENCES s.u (id, a) ON DELETE SET NULL (a)\n);\n\
+                CREATE TABLE s.p2 PARTITION OF s.p (a WITH OPTIONS NOT NULL) FOR VALUES FROM (1) TO (10);";
+    let parsed = parse_file(&file(text)).expect("parses");
+    let Some(RetortStatement::CreateTable { statement, extras }) = parsed[0].retort() else {
+        panic!("{parsed:#?}")
+    };
+    let Statement::CreateTable(table) = &**statement else {
+        panic!("{statement:?}")
+    };
+    assert_eq!(table.constraints.len(), 3);
+    assert_eq!(extras.not_valid, [1]);
+    assert_eq!(extras.index_with, [(0, "fillfactor = 90".to_owned())]);
+    assert_eq!(extras.index_tablespace, [(0, "fast".to_owned())]);
+    assert_eq!(extras.on_delete_columns, [(2, vec!["a".to_owned()])]);
+    let Some(RetortStatement::CreateTable { extras, .. }) = parsed[1].retort() else {
+        panic!("{parsed:#?}")
+    };
+    assert_eq!(extras, &Default::default());
 }

@@ -10,7 +10,7 @@ use sqlparser::dialect::{Dialect, Precedence};
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
-use super::rewrite::{FunctionExtras, ViewExtras};
+use super::rewrite::{FunctionExtras, TableExtras, ViewExtras};
 
 /// A statement that sqlparser's AST cannot represent.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +27,12 @@ pub enum RetortStatement {
     CreateFunction {
         statement: Box<Statement>,
         extras: FunctionExtras,
+    },
+    /// `CREATE TABLE`: sqlparser's `Statement::CreateTable` and the constraint clauses it has
+    /// no field for.
+    CreateTable {
+        statement: Box<Statement>,
+        extras: TableExtras,
     },
     /// `CREATE [CONSTRAINT] TRIGGER`: sqlparser's `Statement::CreateTrigger` (its function
     /// arguments left empty) and the arguments as PostgreSQL passes them, strings.

@@ -26,6 +26,21 @@ pub struct FunctionExtras {
     pub atomic_body: Option<String>,
 }
 
+/// Table constraint clauses sqlparser's `CreateTable` has no field for. Constraints are
+/// identified by their position in `CreateTable::constraints`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableExtras {
+    /// Constraints declared `NOT VALID`.
+    pub not_valid: Vec<usize>,
+    /// `ON DELETE SET NULL (columns)` / `SET DEFAULT (columns)`: the columns.
+    pub on_delete_columns: Vec<(usize, Vec<String>)>,
+    /// `WITH (storage parameters)` of a primary key or unique constraint's index, as written
+    /// between the parentheses.
+    pub index_with: Vec<(usize, String)>,
+    /// `USING INDEX TABLESPACE name` of a primary key or unique constraint.
+    pub index_tablespace: Vec<(usize, String)>,
+}
+
 /// `WITH [CASCADED | LOCAL] CHECK OPTION`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckOption {
@@ -82,14 +97,15 @@ pub(super) fn parse(text: &str) -> Option<Result<Parsed, ParserError>> {
     if words_at(&tokens, at, &["TRIGGER"]) || words_at(&tokens, at, &["CONSTRAINT", "TRIGGER"]) {
         return Some(trigger(tokens).map(|r| Parsed::Retort(Box::new(r))));
     }
-    if tokens.iter().any(|t| is_word(t, "TABLE"))
-        && tokens.windows(3).any(|w| {
-            is_word(&w[0], "AS") && is_word(&w[1], "IDENTITY") && w[2].token == Token::LParen
-        })
+    let mut table_at = at;
+    while ["GLOBAL", "LOCAL", "TEMP", "TEMPORARY", "UNLOGGED"]
+        .iter()
+        .any(|w| words_at(&tokens, table_at, &[w]))
     {
-        let tokens = reorder_identity_options(tokens);
-        let mut parser = Parser::new(&RetortDialect).with_tokens_with_locations(tokens);
-        return Some(finish(&mut parser).map(|s| Parsed::Sql(Box::new(s))));
+        table_at += 1;
+    }
+    if words_at(&tokens, table_at, &["TABLE"]) {
+        return Some(table(text, tokens).map(|r| Parsed::Retort(Box::new(r))));
     }
     while ["TEMP", "TEMPORARY", "RECURSIVE", "MATERIALIZED"]
         .iter()
@@ -439,5 +455,152 @@ fn index(tokens: Vec<TokenWithSpan>) -> Result<RetortStatement, ParserError> {
     Ok(RetortStatement::CreateIndex {
         statement: Box::new(statement),
         only,
+    })
+}
+
+const CONSTRAINT_START: [&str; 6] = [
+    "CONSTRAINT",
+    "CHECK",
+    "PRIMARY",
+    "UNIQUE",
+    "FOREIGN",
+    "EXCLUDE",
+];
+
+/// `CREATE TABLE`: identity options put in sqlparser's order, `WITH OPTIONS` of typed and
+/// partition tables' columns dropped (it is noise), and the constraint clauses sqlparser does
+/// not read taken out into [`TableExtras`].
+fn table(text: &str, tokens: Vec<TokenWithSpan>) -> Result<RetortStatement, ParserError> {
+    let tokens = reorder_identity_options(tokens);
+    let mut extras = TableExtras::default();
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut depth = 0usize;
+    // Inside the element list: (is this element a table constraint, constraint ordinal).
+    let mut list_open = false;
+    let mut list_done = false;
+    let mut element_start = false;
+    let mut in_constraint = false;
+    let mut ordinal = 0usize;
+    let mut i = 0;
+    let offset = |t: &TokenWithSpan| offset_of(text, line(t), column(t));
+    while i < tokens.len() {
+        let token = &tokens[i];
+        if !list_open && !list_done && depth == 0 && token.token == Token::LParen {
+            let after_keyword = i > 0
+                && [
+                    "FROM", "TO", "IN", "WITH", "RANGE", "LIST", "HASH", "INHERITS",
+                ]
+                .iter()
+                .any(|w| is_word(&tokens[i - 1], w));
+            if !after_keyword {
+                list_open = true;
+                element_start = true;
+                depth = 1;
+                out.push(token.clone());
+                i += 1;
+                continue;
+            }
+        }
+        if list_open && depth == 1 {
+            if element_start {
+                element_start = false;
+                in_constraint = CONSTRAINT_START.iter().any(|w| is_word(token, w));
+            }
+            if words_at(&tokens, i, &["WITH", "OPTIONS"]) && !in_constraint {
+                i += 2;
+                continue;
+            }
+            if in_constraint {
+                if words_at(&tokens, i, &["NOT", "VALID"]) {
+                    extras.not_valid.push(ordinal);
+                    i += 2;
+                    continue;
+                }
+                let set_columns = (words_at(&tokens, i, &["SET", "NULL"])
+                    || words_at(&tokens, i, &["SET", "DEFAULT"]))
+                    && tokens.get(i + 2).is_some_and(|t| t.token == Token::LParen)
+                    && i >= 2
+                    && is_word(&tokens[i - 1], "DELETE");
+                if set_columns {
+                    out.push(tokens[i].clone());
+                    out.push(tokens[i + 1].clone());
+                    let mut j = i + 3;
+                    let mut columns = Vec::new();
+                    while j < tokens.len() && tokens[j].token != Token::RParen {
+                        if let Token::Word(w) = &tokens[j].token {
+                            columns.push(w.value.clone());
+                        }
+                        j += 1;
+                    }
+                    extras.on_delete_columns.push((ordinal, columns));
+                    i = j + 1;
+                    continue;
+                }
+                if words_at(&tokens, i, &["WITH"])
+                    && tokens.get(i + 1).is_some_and(|t| t.token == Token::LParen)
+                {
+                    let mut j = i + 2;
+                    let mut inner = 1usize;
+                    while j < tokens.len() {
+                        match tokens[j].token {
+                            Token::LParen => inner += 1,
+                            Token::RParen => {
+                                inner -= 1;
+                                if inner == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                        j += 1;
+                    }
+                    if j < tokens.len() {
+                        let start = offset(&tokens[i + 1]) + 1;
+                        let end = offset(&tokens[j]);
+                        let raw = text.get(start..end).unwrap_or_default().trim().to_owned();
+                        extras.index_with.push((ordinal, raw));
+                        i = j + 1;
+                        continue;
+                    }
+                }
+                if words_at(&tokens, i, &["USING", "INDEX", "TABLESPACE"])
+                    && let Some(Token::Word(w)) = tokens.get(i + 3).map(|t| &t.token)
+                {
+                    extras.index_tablespace.push((ordinal, w.value.clone()));
+                    i += 4;
+                    continue;
+                }
+            }
+            match token.token {
+                Token::Comma => {
+                    if in_constraint {
+                        ordinal += 1;
+                    }
+                    element_start = true;
+                }
+                Token::RParen => {
+                    list_open = false;
+                    list_done = true;
+                    depth = 0;
+                    out.push(token.clone());
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match token.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        out.push(token.clone());
+        i += 1;
+    }
+    let mut parser = Parser::new(&RetortDialect).with_tokens_with_locations(out);
+    let statement = finish(&mut parser)?;
+    Ok(RetortStatement::CreateTable {
+        statement: Box::new(statement),
+        extras,
     })
 }
