@@ -363,3 +363,12 @@ fn table_constraint_clauses_sqlparser_lacks_are_kept_beside_the_statement() {
     };
     assert_eq!(extras, &Default::default());
 }
+
+#[test]
+fn renaming_a_column_called_owner_is_not_ownership_noise() {
+    let text = "ALTER TABLE t RENAME COLUMN owner TO holder;\nALTER TABLE t RENAME owner TO holder;\n\
+                SELECT set_config('a', 'b', false) FROM t;\nALTER SCHEMA s OWNER TO app;";
+    let parsed = parse_file(&file(text)).expect("parses");
+    assert_eq!(parsed.len(), 3, "{parsed:#?}");
+    assert!(parsed.iter().all(|p| p.sql().is_some()), "{parsed:#?}");
+}

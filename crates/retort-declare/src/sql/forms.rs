@@ -345,7 +345,10 @@ pub(super) fn parse_retort(parser: &mut Parser) -> Option<Result<RetortStatement
                     .any(|w| is_word(&t.token, w))
             })
             .count();
-        if is_word(&tokens[1 + language].token, "LANGUAGE") {
+        if tokens
+            .get(1 + language)
+            .is_some_and(|t| is_word(&t.token, "LANGUAGE"))
+        {
             return Some(create_language(parser));
         }
     }

@@ -137,12 +137,12 @@ pub fn parse_statement_text(text: &str) -> Result<Result<Parsed, Dropped>, (usiz
     let word = |i: usize| words.get(i).map(String::as_str);
     match (word(0), word(1)) {
         (Some("SET" | "RESET"), _) => return Ok(Err(Dropped::Session)),
-        (Some("SELECT"), Some("SET_CONFIG"))
-            if words.len() == 2 || text.contains('(') && !text.contains(" FROM ") =>
-        {
+        (Some("SELECT"), Some("SET_CONFIG")) if !has_from(text) => {
             return Ok(Err(Dropped::Session));
         }
-        (Some("SELECT"), Some("PG_CATALOG")) if word(2) == Some("SET_CONFIG") => {
+        (Some("SELECT"), Some("PG_CATALOG"))
+            if word(2) == Some("SET_CONFIG") && !has_from(text) =>
+        {
             return Ok(Err(Dropped::Session));
         }
         (Some("GRANT" | "REVOKE"), _) => return Ok(Ok(Parsed::Ignored(Ignored::Privileges))),
@@ -224,6 +224,17 @@ fn leading_words(text: &str, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// Whether `text` has a `FROM` keyword (a `SELECT` that reads a table is not a setting).
+fn has_from(text: &str) -> bool {
+    Tokenizer::new(&RetortDialect, text)
+        .tokenize()
+        .map_or(true, |tokens| {
+            tokens.iter().any(|t| {
+                matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("from"))
+            })
+        })
+}
+
 /// `ALTER … OWNER TO role`.
 fn ends_with_owner_to(text: &str) -> bool {
     let Ok(tokens) = Tokenizer::new(&RetortDialect, text).tokenize() else {
@@ -233,8 +244,13 @@ fn ends_with_owner_to(text: &str) -> bool {
         .iter()
         .filter(|t| !matches!(t, Token::Whitespace(_)))
         .collect();
+    // `ALTER TABLE t RENAME [COLUMN] owner TO x` renames a column called owner.
+    let renames = significant.iter().any(
+        |t| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("rename")),
+    );
     let n = significant.len();
-    n >= 4
+    !renames
+        && n >= 4
         && matches!(significant[n - 1], Token::Word(_))
         && matches!(significant[n - 2], Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("to"))
         && matches!(significant[n - 3], Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("owner"))
