@@ -65,6 +65,13 @@ pub enum RetortStatement {
         statement: Box<Statement>,
         only: bool,
     },
+    /// `ALTER VIEW [IF EXISTS] view ALTER [COLUMN] column {SET DEFAULT expr | DROP DEFAULT}`.
+    AlterViewColumnDefault {
+        view: ObjectName,
+        column: Ident,
+        /// `None` for `DROP DEFAULT`.
+        default: Option<Box<Expr>>,
+    },
     /// `ALTER TABLE` with at least one action sqlparser does not read (read only when stock
     /// sqlparser rejects the statement).
     AlterTable(Box<AlterTable>),
@@ -327,6 +334,13 @@ pub(super) fn parse_retort(parser: &mut Parser) -> Option<Result<RetortStatement
     }
     if peek_words(parser, &["ALTER", "INDEX"]) {
         match parser.maybe_parse(alter_index_attach) {
+            Ok(Some(statement)) => return Some(Ok(statement)),
+            Ok(None) => {}
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    if peek_words(parser, &["ALTER", "VIEW"]) {
+        match parser.maybe_parse(alter_view_column_default) {
             Ok(Some(statement)) => return Some(Ok(statement)),
             Ok(None) => {}
             Err(e) => return Some(Err(e)),
@@ -880,4 +894,24 @@ fn alter_index_attach(parser: &mut Parser) -> Result<RetortStatement, ParserErro
     expect_words(parser, &["ATTACH", "PARTITION"])?;
     let partition = parser.parse_object_name(false)?;
     Ok(RetortStatement::AlterIndexAttachPartition { index, partition })
+}
+
+fn alter_view_column_default(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
+    expect_words(parser, &["ALTER", "VIEW"])?;
+    eat_words(parser, &["IF", "EXISTS"]);
+    let view = parser.parse_object_name(false)?;
+    expect_words(parser, &["ALTER"])?;
+    eat_words(parser, &["COLUMN"]);
+    let column = parser.parse_identifier()?;
+    let default = if eat_words(parser, &["SET", "DEFAULT"]) {
+        Some(Box::new(parser.parse_expr()?))
+    } else {
+        expect_words(parser, &["DROP", "DEFAULT"])?;
+        None
+    };
+    Ok(RetortStatement::AlterViewColumnDefault {
+        view,
+        column,
+        default,
+    })
 }
