@@ -77,7 +77,11 @@ fn pg_dump_sequences_and_owned_by() {
     let text = "CREATE SEQUENCE public.t_id_seq\n    AS integer\n    START WITH 1\n    INCREMENT BY 1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1;\n\
                 ALTER SEQUENCE public.t_id_seq OWNED BY public.t.id;\nALTER SEQUENCE s OWNED BY NONE;";
     let parsed = parse_file(&file(text)).expect("parses");
-    let Parsed::Sql(create) = &parsed[0].parsed else {
+    let Some(RetortStatement::CreateSequence {
+        statement: create,
+        unlogged: false,
+    }) = parsed[0].retort()
+    else {
         panic!("{parsed:#?}")
     };
     let Statement::CreateSequence {
@@ -371,4 +375,21 @@ fn renaming_a_column_called_owner_is_not_ownership_noise() {
     let parsed = parse_file(&file(text)).expect("parses");
     assert_eq!(parsed.len(), 3, "{parsed:#?}");
     assert!(parsed.iter().all(|p| p.sql().is_some()), "{parsed:#?}");
+}
+
+#[test]
+fn unlogged_sequences_say_so() {
+    let parsed =
+        parse_file(&file("CREATE UNLOGGED SEQUENCE s.q AS integer CACHE 20;")).expect("parses");
+    let Some(RetortStatement::CreateSequence {
+        statement,
+        unlogged,
+    }) = parsed[0].retort()
+    else {
+        panic!("{parsed:#?}")
+    };
+    assert!(*unlogged);
+    assert!(
+        matches!(&**statement, Statement::CreateSequence { name, .. } if name.to_string() == "s.q")
+    );
 }

@@ -17,6 +17,12 @@ use super::rewrite::{FunctionExtras, TableExtras, ViewExtras};
 pub enum RetortStatement {
     /// `ALTER SEQUENCE [IF EXISTS] name [AS type] [options] [RESTART [WITH n]] [OWNED BY …]`.
     AlterSequence(Box<AlterSequence>),
+    /// `CREATE [TEMP | UNLOGGED] SEQUENCE`: sqlparser's `Statement::CreateSequence` (options
+    /// in any order; `OWNED BY NONE` is the name `NONE`), and whether it is unlogged.
+    CreateSequence {
+        statement: Box<Statement>,
+        unlogged: bool,
+    },
     /// `COMMENT ON <kind> <target> IS '…' | NULL`.
     CommentOn(CommentOn),
     /// `CREATE [OR REPLACE] [TRUSTED] [PROCEDURAL] LANGUAGE name` (as old pg_dump writes for
@@ -278,12 +284,6 @@ fn expect_words(parser: &mut Parser, words: &[&str]) -> Result<(), ParserError> 
 
 /// Called by the dialect before sqlparser's own statement parser.
 pub(super) fn parse_statement(parser: &mut Parser) -> Option<Result<Statement, ParserError>> {
-    if peek_words(parser, &["CREATE", "SEQUENCE"])
-        || peek_words(parser, &["CREATE", "TEMP", "SEQUENCE"])
-        || peek_words(parser, &["CREATE", "TEMPORARY", "SEQUENCE"])
-    {
-        return Some(create_sequence(parser));
-    }
     if peek_words(parser, &["CREATE", "EXTENSION"]) {
         return Some(create_extension(parser));
     }
@@ -323,6 +323,19 @@ fn create_extension(parser: &mut Parser) -> Result<Statement, ParserError> {
 
 /// Tried before the dialect: forms that become a [`RetortStatement`].
 pub(super) fn parse_retort(parser: &mut Parser) -> Option<Result<RetortStatement, ParserError>> {
+    if peek_words(parser, &["CREATE", "SEQUENCE"])
+        || peek_words(parser, &["CREATE", "TEMP", "SEQUENCE"])
+        || peek_words(parser, &["CREATE", "TEMPORARY", "SEQUENCE"])
+        || peek_words(parser, &["CREATE", "UNLOGGED", "SEQUENCE"])
+    {
+        let unlogged = peek_words(parser, &["CREATE", "UNLOGGED"]);
+        return Some(
+            create_sequence(parser).map(|statement| RetortStatement::CreateSequence {
+                statement: Box::new(statement),
+                unlogged,
+            }),
+        );
+    }
     if peek_words(parser, &["ALTER", "SEQUENCE"]) {
         return Some(alter_sequence(parser));
     }
@@ -372,6 +385,7 @@ pub(super) fn parse_retort(parser: &mut Parser) -> Option<Result<RetortStatement
 fn create_sequence(parser: &mut Parser) -> Result<Statement, ParserError> {
     parser.next_token(); // CREATE
     let temporary = eat_words(parser, &["TEMP"]) || eat_words(parser, &["TEMPORARY"]);
+    eat_words(parser, &["UNLOGGED"]);
     expect_words(parser, &["SEQUENCE"])?;
     let if_not_exists = eat_words(parser, &["IF", "NOT", "EXISTS"]);
     let name = parser.parse_object_name(false)?;
