@@ -1,8 +1,21 @@
-//! Reading declared SQL files: [`split`] a file into statements with exact spans, then
+//! Reading declared SQL files: [`split()`] a file into statements with exact spans, then
 //! [`parse_file`] each with [`RetortDialect`] (sqlparser's PostgreSQL dialect plus the forms
 //! it rejects). Session settings, ownership and psql meta-commands are recognised and dropped;
 //! privileges are kept as [`Parsed::Ignored`] for a later step to decide; anything else that
 //! does not parse is an error at the offending token.
+//!
+//! Which shape a statement takes:
+//! - always [`Parsed::Retort`]: `CREATE TABLE`, `CREATE [UNIQUE] INDEX`, `CREATE SEQUENCE`,
+//!   `ALTER SEQUENCE`, `CREATE FUNCTION`/`PROCEDURE`, `CREATE TRIGGER`, `CREATE [MATERIALIZED]
+//!   VIEW`, `CREATE DOMAIN`, `ALTER DOMAIN`, `COMMENT ON`, `CREATE LANGUAGE`, `ALTER INDEX ..
+//!   ATTACH PARTITION`, `ALTER VIEW .. ALTER COLUMN .. DEFAULT`. Where sqlparser's AST holds
+//!   most of the statement, the variant carries that `Statement` plus what it has no field for;
+//! - [`Parsed::Retort`] only when stock sqlparser rejects it: `ALTER TABLE` (then every action
+//!   is a [`AlterTableAction`], sqlparser's own ones as [`AlterTableAction::Sql`]);
+//! - everything else: [`Parsed::Sql`].
+//!
+//! Never trust sqlparser's `Display` for string literals: read the token values (as the
+//! retort forms here do) and quote with `retort_sql::quote`.
 
 mod dialect;
 mod forms;
@@ -99,7 +112,7 @@ pub fn parse_file(file: &SchemaFile) -> Result<Vec<ParsedStatement>, SourceError
     Ok(out)
 }
 
-/// [`split`] with its error as a [`SourceError`].
+/// [`split()`] with its error as a [`SourceError`].
 pub fn split_file(file: &SchemaFile) -> Result<Vec<Piece>, SourceError> {
     split(&file.text)
         .map_err(|e| SourceError::new(file.display.clone(), file.text.clone(), e.span, e.message))
