@@ -4,6 +4,7 @@
 //! error. Errors are one line on stderr, `error: <message>`, and never contain a password.
 
 mod cmd;
+mod declared;
 mod report;
 mod source;
 

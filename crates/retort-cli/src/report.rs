@@ -3,7 +3,9 @@
 use std::fmt;
 use std::process::ExitCode;
 
+use retort_declare::DeclareError;
 use retort_introspect::conn::ConnError;
+use retort_introspect::scratch::ScratchError;
 
 /// Exit code of a usage, input or connection error (clap uses it for usage errors too).
 pub const EXIT_USAGE: u8 = 2;
@@ -23,17 +25,62 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Prints `error: <chain joined with ": ">` on one line and picks the exit code.
+/// Prints `error: <chain joined with ": ">` on one line and picks the exit code. An error at a
+/// place in a file (a schema file that does not load) is followed by the offending line with a
+/// caret under it.
 pub fn failure(err: &anyhow::Error) -> ExitCode {
-    eprintln!("error: {}", one_line(&redact_urls(&format!("{err:#}"))));
+    // The first line of each error in the chain: some (a script error) go on to show the
+    // offending text, which is printed apart below.
+    let message = err
+        .chain()
+        .map(|cause| {
+            cause
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join(": ");
+    eprintln!("error: {}", one_line(&redact_urls(&message)));
+    if let Some(excerpt) = source_excerpt(err) {
+        eprintln!("{}", redact_urls(excerpt.trim_end()));
+    }
     ExitCode::from(exit_code(err))
+}
+
+/// The offending text of an error located in a file, shown under the one-line message.
+fn source_excerpt(err: &anyhow::Error) -> Option<String> {
+    err.chain().find_map(|cause| {
+        if let Some(DeclareError::Source(e)) = cause.downcast_ref::<DeclareError>() {
+            return Some(e.render());
+        }
+        if let Some(ScratchError::Script(e)) = cause.downcast_ref::<ScratchError>() {
+            // Its display is the located message, then the line, caret and details.
+            let text = e.to_string();
+            return text.split_once('\n').map(|(_, rest)| rest.to_owned());
+        }
+        None
+    })
 }
 
 /// 2 when any error in the chain is an input or connection error, else 1.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    let is_input = err
-        .chain()
-        .any(|cause| cause.is::<InputError>() || cause.is::<ConnError>());
+    let is_input = err.chain().any(|cause| {
+        cause.is::<InputError>()
+            || cause.is::<ConnError>()
+            || cause.is::<DeclareError>()
+            || matches!(
+                cause.downcast_ref::<ScratchError>(),
+                Some(
+                    ScratchError::Script(_)
+                        | ScratchError::Connect(_)
+                        | ScratchError::CreateDatabase { .. }
+                        | ScratchError::UnsupportedServer { .. }
+                )
+            )
+    });
     if is_input { EXIT_USAGE } else { EXIT_FAILURE }
 }
 

@@ -384,3 +384,77 @@ async fn inspect_prints_toml_that_reads_back_into_the_same_catalog() {
         serde_json::from_str(json_run.success()).expect("the JSON is a catalog");
     assert_eq!(from_toml, from_json);
 }
+
+const USERS_SQL: &str = "CREATE TABLE users (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    email text NOT NULL UNIQUE,\n    status varchar(20) DEFAULT 'active' CHECK (status IN ('active', 'gone'))\n);\n";
+const POSTS_SQL: &str = "CREATE TABLE posts (\n    id serial PRIMARY KEY,\n    user_id bigint REFERENCES users ON DELETE CASCADE,\n    body text\n);\nCREATE INDEX posts_user ON posts (user_id);\n";
+
+#[tokio::test]
+async fn schema_files_read_through_a_dev_database_equal_the_database_they_describe() {
+    let dev = retort_testkit::Server::shared().await.admin_url();
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir_all(dir.path().join("schema/tables")).expect("mkdir");
+    std::fs::write(dir.path().join("schema/tables/01_users.sql"), USERS_SQL).expect("write");
+    std::fs::write(dir.path().join("schema/tables/02_posts.sql"), POSTS_SQL).expect("write");
+    let from_files = retort_in(
+        dir.path(),
+        &["inspect", "schema", "--dev-url", &dev, "--format", "json"],
+        &[],
+    );
+
+    let db = TestDb::new().await;
+    db.execute(&format!("{USERS_SQL}{POSTS_SQL}")).await;
+    let from_database = retort(&["inspect", &db.url(), "--format", "json"]);
+    assert_eq!(
+        json(from_files.success()),
+        json(from_database.success()),
+        "exact mode must give the catalog PostgreSQL stores for the same SQL"
+    );
+
+    // The development URL may also come from the environment.
+    let from_env = retort_in(
+        dir.path(),
+        &["inspect", "schema", "--format", "json"],
+        &[("RETORT_DEV_URL", dev.as_str())],
+    );
+    assert_eq!(from_env.success(), from_files.success());
+}
+
+#[tokio::test]
+async fn a_schema_file_that_does_not_load_is_named_with_line_column_and_caret() {
+    let dev = retort_testkit::Server::shared().await.admin_url();
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir_all(dir.path().join("schema")).expect("mkdir");
+    std::fs::write(dir.path().join("schema/01_users.sql"), USERS_SQL).expect("write");
+    std::fs::write(
+        dir.path().join("schema/02_bad.sql"),
+        "CREATE TABLE bad (\n    id integr\n);\n",
+    )
+    .expect("write");
+    let run = retort_in(dir.path(), &["inspect", "schema", "--dev-url", &dev], &[]);
+    assert_eq!(run.code, Some(2), "stderr: {}", run.stderr);
+    assert_eq!(run.stdout, "", "a failure must not leave output");
+    let mut lines = run.stderr.lines();
+    let first = lines.next().expect("an error line");
+    assert!(first.starts_with("error: "), "{first}");
+    assert!(
+        first.contains("schema/02_bad.sql:2:8: type \"integr\" does not exist"),
+        "{first}"
+    );
+    let rest: Vec<&str> = lines.collect();
+    assert!(rest.iter().any(|l| l.contains("    id integr")), "{rest:?}");
+    let caret = rest.iter().find(|l| l.trim() == "^").expect("a caret line");
+    assert_eq!(caret.find('^'), Some(7), "caret under column 8: {rest:?}");
+}
+
+#[test]
+fn schema_files_without_a_dev_database_are_refused_plainly() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir_all(dir.path().join("schema")).expect("mkdir");
+    std::fs::write(dir.path().join("schema/01_users.sql"), USERS_SQL).expect("write");
+    let run = retort_in(dir.path(), &["inspect", "schema"], &[]);
+    let line = run.usage_error();
+    assert!(line.contains("--dev-url"), "{line}");
+    let missing = retort_in(dir.path(), &["inspect", "nowhere"], &[]);
+    let line = missing.usage_error();
+    assert!(line.contains("nowhere"), "{line}");
+}

@@ -29,8 +29,8 @@ impl FileKind {
 pub struct SchemaFile {
     /// Where it was read from.
     pub path: PathBuf,
-    /// How errors name it: the path relative to the root directory with `/` separators, or
-    /// the path as given for a single file.
+    /// How errors name it: the root as given joined with the path below it, `/`-separated
+    /// (`schema/tables/users.sql`), or the path as given for a single file.
     pub display: String,
     pub kind: FileKind,
     pub text: Arc<str>,
@@ -95,9 +95,11 @@ impl SchemaSource {
             });
         }
         found.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let root = path.display().to_string().replace('\\', "/");
+        let root = root.trim_end_matches('/');
         let files = found
             .into_iter()
-            .map(|(display, full, kind)| read(&full, display, kind))
+            .map(|(relative, full, kind)| read(&full, format!("{root}/{relative}"), kind))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(SchemaSource {
             root: path.to_owned(),
@@ -143,7 +145,15 @@ mod tests {
         write(dir.path(), ".skip.sql", "no");
         let source = SchemaSource::load(dir.path()).expect("loads");
         let names: Vec<&str> = source.files.iter().map(|f| f.display.as_str()).collect();
-        assert_eq!(names, ["a/Y.sql", "a/z.toml", "b.sql"]);
+        let root = dir.path().display().to_string();
+        assert_eq!(
+            names,
+            [
+                format!("{root}/a/Y.sql"),
+                format!("{root}/a/z.toml"),
+                format!("{root}/b.sql")
+            ]
+        );
         assert_eq!(source.files[1].kind, FileKind::Toml);
         assert_eq!(&*source.files[2].text, "b");
         // Loading again gives the same thing.

@@ -1,22 +1,31 @@
-//! `retort inspect [URL]`: read a live database into a catalog and print it.
+//! `retort inspect [SOURCE]`: read a live database, or declared schema files, into a catalog and
+//! print it.
 
 use std::io::Write as _;
+use std::path::Path;
 
 use anyhow::Context as _;
 use retort_catalog::Catalog;
 use retort_introspect::conn::connect;
 use retort_introspect::{IntrospectOptions, Introspection, introspect};
 
+use crate::declared;
 use crate::report::InputError;
 use crate::source;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// PostgreSQL URL (postgres://user:password@host:port/dbname?sslmode=...); defaults to
-    /// $DATABASE_URL, then DATABASE_URL in ./.env. Prefer the environment for URLs with a
-    /// password: command lines are visible to other users.
-    #[arg(value_name = "URL")]
+    /// A PostgreSQL URL (postgres://user:password@host:port/dbname?sslmode=...), or a schema
+    /// file or directory (*.sql, *.toml). Defaults to $DATABASE_URL, then DATABASE_URL in
+    /// ./.env. Prefer the environment for URLs with a password: command lines are visible to
+    /// other users.
+    #[arg(value_name = "URL|PATH")]
     url: Option<String>,
+    /// Development database for reading schema files: retort creates a scratch database there,
+    /// loads the files, reads PostgreSQL's own catalog and drops it. Defaults to
+    /// $RETORT_DEV_URL. The user needs the CREATEDB privilege.
+    #[arg(long = "dev-url", value_name = "URL")]
+    dev_url: Option<String>,
     /// Read only this schema (repeatable); by default every schema except the system ones.
     #[arg(long = "schema", value_name = "NAME")]
     schemas: Vec<String>,
@@ -42,8 +51,6 @@ enum Format {
 }
 
 pub async fn run(args: Args) -> anyhow::Result<()> {
-    let url = source::database_url(args.url.as_deref())?;
-    let client = connect(&url).await?;
     let options = IntrospectOptions {
         include_schemas: args.schemas,
         exclude_schemas: args.exclude_schemas,
@@ -52,9 +59,18 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         catalog,
         unsupported,
         ..
-    } = introspect(&client, &options)
-        .await
-        .with_context(|| format!("reading database {}", url.database()))?;
+    } = match args.url.as_deref().filter(|s| !s.contains("://")) {
+        Some(path) => declared::read_exact(Path::new(path), args.dev_url.as_deref(), &options)
+            .await
+            .with_context(|| format!("reading the schema in {path}"))?,
+        None => {
+            let url = source::database_url(args.url.as_deref())?;
+            let client = connect(&url).await?;
+            introspect(&client, &options)
+                .await
+                .with_context(|| format!("reading database {}", url.database()))?
+        }
+    };
 
     if !unsupported.is_empty() {
         if !args.allow_unsupported {
