@@ -5,6 +5,7 @@
 //! - [`sql`]: SQL files (the only module that uses `sqlparser`);
 //! - [`toml_format`]: the TOML format, both ways.
 
+pub mod canon;
 pub mod error;
 pub mod files;
 pub mod sql;
