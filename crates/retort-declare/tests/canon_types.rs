@@ -1,7 +1,7 @@
 //! `canonical_builtin` agrees with PostgreSQL's `format_type` for every spelling below: each one
 //! becomes a column, and the server's own text for the column type is the expected value.
 
-use retort_declare::canon::types::canonical_builtin;
+use retort_declare::canon::types::{canonical_builtin, serial_kind};
 use retort_testkit::TestDb;
 
 const SPELLINGS: &[&str] = &[
@@ -232,5 +232,91 @@ async fn canonical_builtin_matches_format_type() {
         mismatches.len(),
         SPELLINGS.len(),
         mismatches.join("\n")
+    );
+}
+
+/// Spellings `canonical_builtin` refuses: the server rejects every one as a column type too
+/// (a bad modifier, a name no schema on an empty database holds, a keyword spelling qualified).
+const REJECTED: &[&str] = &[
+    "float(0)",
+    "float(54)",
+    "varchar(0)",
+    "numeric(0)",
+    "numeric(1001)",
+    "int4(3)",
+    "text(5)",
+    "interval year(3)",
+    "interval month to year",
+    "pg_catalog.interval(3)",
+    "pg_catalog.integer",
+    "pg_catalog.double precision",
+    "\"integer\"",
+    "\"Int4\"",
+    "public.mood",
+    "\"MyType\"",
+    "citext",
+];
+
+#[tokio::test]
+async fn rejected_spellings_are_rejected_by_the_server() {
+    let db = TestDb::new().await;
+    let mut accepted = Vec::new();
+    for (i, spelling) in REJECTED.iter().enumerate() {
+        assert_eq!(canonical_builtin(spelling), None, "{spelling:?}");
+        if db
+            .try_execute(&format!("CREATE TABLE public.r{i} (c {spelling})"))
+            .await
+            .is_ok()
+        {
+            accepted.push(*spelling);
+        }
+    }
+    assert!(accepted.is_empty(), "the server accepts {accepted:?}");
+}
+
+#[tokio::test]
+async fn serial_kind_matches_the_column_type() {
+    let spellings = [
+        "serial",
+        "SERIAL4",
+        "\"serial\"",
+        "bigserial",
+        "serial8",
+        "SmallSerial",
+        "serial2",
+    ];
+    let db = TestDb::new().await;
+    let columns: Vec<String> = spellings
+        .iter()
+        .enumerate()
+        .map(|(i, spelling)| format!("c{i} {spelling}"))
+        .collect();
+    db.execute(&format!("CREATE TABLE public.s ({})", columns.join(", ")))
+        .await;
+    let client = db.client().await;
+    let rows = client
+        .query(
+            "SELECT pg_catalog.format_type(a.atttypid, a.atttypmod), \
+                    pg_catalog.pg_get_serial_sequence('public.s', a.attname) IS NOT NULL \
+             FROM pg_catalog.pg_attribute a \
+             WHERE a.attrelid = 'public.s'::pg_catalog.regclass AND a.attnum > 0 \
+             ORDER BY a.attnum",
+            &[],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("reading pg_attribute: {e}"));
+    assert_eq!(rows.len(), spellings.len());
+    for (row, spelling) in rows.iter().zip(spellings) {
+        let server: String = row.get(0);
+        let owns_sequence: bool = row.get(1);
+        assert!(owns_sequence, "{spelling:?} made no sequence");
+        assert_eq!(serial_kind(spelling), Some(server.as_str()), "{spelling:?}");
+    }
+    // Not serials: PostgreSQL only recognises the one-part name.
+    assert_eq!(serial_kind("pg_catalog.serial"), None);
+    assert!(
+        db.try_execute("CREATE TABLE public.q (c pg_catalog.serial)")
+            .await
+            .is_err()
     );
 }

@@ -571,19 +571,15 @@ pub fn canonical_builtin(written: &str) -> Option<String> {
 }
 
 /// The integer type (`format_type` spelling) behind a serial pseudo-type (`serial`, `serial4`,
-/// `bigserial`, `serial8`, `smallserial`, `serial2`, also `pg_catalog.`-qualified), or `None`.
+/// `bigserial`, `serial8`, `smallserial`, `serial2`; quoted or not), or `None`.
 ///
-/// PostgreSQL recognises these by name only when there are no array bounds or modifiers; the
-/// caller expands them into a sequence and a default.
+/// PostgreSQL recognises these only as a one-part name with no array bounds or modifiers
+/// (`pg_catalog.serial` names no type); the caller expands them into a sequence and a default.
 pub fn serial_kind(written: &str) -> Option<&'static str> {
     let toks = tokenize(written)?;
+    // PostgreSQL checks for a one-part name: `pg_catalog.serial` names no type.
     let name = match toks.as_slice() {
         [Tok::Word(n) | Tok::Quoted(n)] => n,
-        [
-            Tok::Word(s) | Tok::Quoted(s),
-            Tok::Dot,
-            Tok::Word(n) | Tok::Quoted(n),
-        ] if s == "pg_catalog" => n,
         _ => return None,
     };
     match name.as_str() {
@@ -661,7 +657,9 @@ mod tests {
         assert_eq!(serial_kind("BigSerial"), Some("bigint"));
         assert_eq!(serial_kind("serial8"), Some("bigint"));
         assert_eq!(serial_kind("smallserial"), Some("smallint"));
-        assert_eq!(serial_kind("pg_catalog.serial2"), Some("smallint"));
+        assert_eq!(serial_kind("\"serial2\""), Some("smallint"));
+        assert_eq!(serial_kind("pg_catalog.serial2"), None);
+        assert_eq!(serial_kind("\"SERIAL\""), None);
         assert_eq!(serial_kind("serial[]"), None);
         assert_eq!(serial_kind("public.serial"), None);
         assert_eq!(serial_kind("integer"), None);
