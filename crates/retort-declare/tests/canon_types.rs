@@ -182,6 +182,10 @@ const SPELLINGS: &[&str] = &[
     "jsonb ARRAY",
     "double precision[]",
     "float(10)[]",
+    "\"varchar\"(5)",
+    "\"numeric\"(4,1)[]",
+    "int[3][]",
+    "tstzrange[]",
 ];
 
 #[tokio::test]
@@ -255,6 +259,12 @@ const REJECTED: &[&str] = &[
     "public.mood",
     "\"MyType\"",
     "citext",
+    "int ARRAY[]",
+    "int ARRAY[2][3]",
+    "int[-1]",
+    "varchar(+5)",
+    "\"char\"(3)",
+    "time(-1)",
 ];
 
 #[tokio::test]

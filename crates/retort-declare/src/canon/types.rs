@@ -73,9 +73,10 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
                 }
                 out.push(Tok::Quoted(s));
             }
-            '+' | '-' | '0'..='9' => {
+            // A leading `+` is a syntax error in every position a type name takes a number.
+            '-' | '0'..='9' => {
                 let negative = c == '-';
-                let mut j = if c.is_ascii_digit() { i } else { i + 1 };
+                let mut j = if negative { i + 1 } else { i };
                 let start = j;
                 while j < chars.len() && chars[j].is_ascii_digit() {
                     j += 1;
@@ -269,9 +270,11 @@ impl Parser {
     /// Array bounds: `[]`, `[n]` any number of times, or `ARRAY` / `ARRAY[n]` once.
     fn array_bounds(&mut self) -> Option<bool> {
         if self.eat_word("array") {
+            // `ARRAY[n]` needs its bound: `ARRAY[]` is a syntax error.
             if self.eat(&Tok::LBracket) {
-                if let Some(Tok::Num(_)) = self.peek() {
-                    self.pos += 1;
+                match self.peek() {
+                    Some(Tok::Num(n)) if *n >= 0 => self.pos += 1,
+                    _ => return None,
                 }
                 if !self.eat(&Tok::RBracket) {
                     return None;
@@ -281,8 +284,10 @@ impl Parser {
         }
         let mut any = false;
         while self.eat(&Tok::LBracket) {
-            if let Some(Tok::Num(_)) = self.peek() {
-                self.pos += 1;
+            match self.peek() {
+                Some(Tok::Num(n)) if *n >= 0 => self.pos += 1,
+                Some(Tok::Num(_)) => return None,
+                _ => {}
             }
             if !self.eat(&Tok::RBracket) {
                 return None;
@@ -629,6 +634,11 @@ mod tests {
             "int[",
             "int[3",
             "double",
+            "int ARRAY[]",
+            "int ARRAY[2][3]",
+            "int[-1]",
+            "varchar(+5)",
+            "\"char\"(3)",
         ] {
             assert_eq!(canonical_builtin(written), None, "{written:?}");
         }
