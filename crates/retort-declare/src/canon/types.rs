@@ -21,7 +21,7 @@
 /// A lexical token of a type name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
-    /// An unquoted word, lower-cased.
+    /// An unquoted word, ASCII lower-cased as PostgreSQL folds identifiers.
     Word(String),
     /// A double-quoted identifier, exactly as written (`""` undoubled).
     Quoted(String),
@@ -98,7 +98,7 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
                     j += 1;
                 }
                 let word: String = chars[i..j].iter().collect();
-                out.push(Tok::Word(word.to_lowercase()));
+                out.push(Tok::Word(word.to_ascii_lowercase()));
                 i = j;
                 continue;
             }
