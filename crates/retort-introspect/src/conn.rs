@@ -1103,14 +1103,15 @@ fn tls_config(verify: Verify, roots: Option<&RootCert>) -> Result<ClientConfig, 
     let config = match verify {
         Verify::None => builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate {
+            .with_custom_certificate_verifier(Arc::new(WithoutHostName {
+                roots: None,
                 algorithms: provider.signature_verification_algorithms,
             }))
             .with_no_client_auth(),
         Verify::Chain => builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(VerifyChainOnly {
-                roots: Arc::new(load_roots(roots)?),
+            .with_custom_certificate_verifier(Arc::new(WithoutHostName {
+                roots: Some(Arc::new(load_roots(roots)?)),
                 algorithms: provider.signature_verification_algorithms,
             }))
             .with_no_client_auth(),
@@ -1164,56 +1165,17 @@ fn describe_plain_io(err: &io::Error) -> String {
     one_line(&text.to_lowercase())
 }
 
-/// `prefer` and `require` without a root certificate: encrypt, accept any certificate (as libpq
-/// does), but still check that the handshake is signed by the key of the certificate presented.
+/// The verifier for the modes that do not check the host name. Without `roots` (`prefer`,
+/// `require` without a root certificate) any certificate is accepted, as libpq does; with them
+/// (`verify-ca`) the chain must lead to one of them. Either way the handshake must be signed by
+/// the key of the certificate presented.
 #[derive(Debug)]
-struct AcceptAnyCertificate {
+struct WithoutHostName {
+    roots: Option<Arc<RootCertStore>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for AcceptAnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
-}
-
-/// `verify-ca`: the chain must lead to a trusted root; the host name is not checked.
-#[derive(Debug)]
-struct VerifyChainOnly {
-    roots: Arc<RootCertStore>,
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for VerifyChainOnly {
+impl ServerCertVerifier for WithoutHostName {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -1222,14 +1184,16 @@ impl ServerCertVerifier for VerifyChainOnly {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
-        rustls::client::verify_server_cert_signed_by_trust_anchor(
-            &cert,
-            &self.roots,
-            intermediates,
-            now,
-            self.algorithms.all,
-        )?;
+        if let Some(roots) = &self.roots {
+            let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
+            rustls::client::verify_server_cert_signed_by_trust_anchor(
+                &cert,
+                roots,
+                intermediates,
+                now,
+                self.algorithms.all,
+            )?;
+        }
         Ok(ServerCertVerified::assertion())
     }
 
