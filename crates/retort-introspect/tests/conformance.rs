@@ -8,103 +8,16 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use futures_util::StreamExt;
 use retort_introspect::IntrospectOptions;
+use retort_testkit::conformance::{Case, cases, corpus_dir};
 use retort_testkit::{Server, TestDb};
-
-fn corpus_dir() -> PathBuf {
-    match std::env::var_os("RETORT_CONFORMANCE_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),
-    }
-}
-
-struct Case {
-    id: String,
-    dir: PathBuf,
-    roles: Vec<String>,
-    min_version_num: Option<u32>,
-}
-
-fn string_list(meta: &serde_json::Value, pointer: &str) -> Vec<String> {
-    meta.pointer(pointer)
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn cases(root: &Path) -> Vec<Case> {
-    let mut out = Vec::new();
-    for source in ["apgdiff", "migra"] {
-        let Ok(entries) = std::fs::read_dir(root.join(source)) else {
-            continue;
-        };
-        let mut dirs: Vec<PathBuf> = entries
-            .map(|e| e.expect("readable entry").path())
-            .filter(|p| p.join("meta.json").is_file())
-            .collect();
-        dirs.sort();
-        for dir in dirs {
-            let text = std::fs::read_to_string(dir.join("meta.json")).expect("meta.json readable");
-            let meta: serde_json::Value = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: bad meta.json: {e}", dir.display()));
-            let mut roles = string_list(&meta, "/required_roles");
-            roles.extend(string_list(&meta, "/flags/peer_setup_roles"));
-            roles.sort();
-            roles.dedup();
-            // "min_pg_version" is a major number such as 14.
-            let min_version_num = meta
-                .get("min_pg_version")
-                .and_then(|v| v.as_u64())
-                .map(|major| u32::try_from(major * 10_000).unwrap_or(u32::MAX));
-            out.push(Case {
-                id: format!(
-                    "{source}/{}",
-                    dir.file_name().and_then(|n| n.to_str()).unwrap_or("?")
-                ),
-                dir,
-                roles,
-                min_version_num,
-            });
-        }
-    }
-    out
-}
 
 /// Cases that cannot round-trip yet, with the reason. Keep this list short and honest.
 const KNOWN_FAILURES: &[(&str, &str)] = &[];
 
-/// Some cases are `pg_dump` output with table data (`COPY ... FROM stdin;` followed by rows and
-/// a `\.` line), which only psql can feed to the server. Rows are not schema: drop them.
-fn without_copy_data(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut in_copy = false;
-    for line in sql.lines() {
-        if in_copy {
-            if line == "\\." {
-                in_copy = false;
-            }
-            continue;
-        }
-        if line.starts_with("COPY ") && line.trim_end().ends_with("FROM stdin;") {
-            in_copy = true;
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
 async fn check_side(case: &Case, file: &str) -> Result<(), String> {
-    let sql = std::fs::read_to_string(case.dir.join(file)).map_err(|e| e.to_string())?;
-    let sql = without_copy_data(&sql);
+    let sql = case.side(file).map_err(|e| e.to_string())?;
     let roles: Vec<&str> = case.roles.iter().map(String::as_str).collect();
     let db = TestDb::new().await;
     for role in &roles {
@@ -117,15 +30,6 @@ async fn check_side(case: &Case, file: &str) -> Result<(), String> {
     common::round_trip(&first.catalog, &roles)
         .await
         .map_err(|e| format!("{file}: {e}"))
-}
-
-#[test]
-fn copy_data_is_dropped_and_schema_kept() {
-    let sql = "CREATE TABLE t (a int);\nCOPY public.t (a) FROM stdin;\n1\n2\n\\.\nCREATE INDEX i ON t (a);\n";
-    assert_eq!(
-        without_copy_data(sql),
-        "CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);\n"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -146,10 +50,7 @@ async fn conformance_schemas_round_trip() {
         root.display()
     );
     let version = Server::shared().await.server_version_num();
-    let runnable: Vec<&Case> = all
-        .iter()
-        .filter(|c| c.min_version_num.is_none_or(|min| version >= min))
-        .collect();
+    let runnable: Vec<&Case> = all.iter().filter(|c| c.supported_by(version)).collect();
 
     let results: Vec<(String, Result<(), String>)> = futures_util::stream::iter(
         runnable

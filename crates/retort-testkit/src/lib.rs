@@ -43,6 +43,7 @@
 //! [`TestDb::create_role_if_missing`] belong to the server and are not dropped.
 
 mod cluster;
+pub mod conformance;
 mod conn;
 pub mod fixtures;
 mod server;

@@ -1,0 +1,439 @@
+//! Declared SQL read offline: every statement of the schema files is applied, in file order, to
+//! an in-memory [`Catalog`], in PostgreSQL's canonical forms (type spellings, implicit names,
+//! serial columns, expressions as `pg_get_expr` prints them), so that the result equals what
+//! introspecting a database built from the same files gives.
+//!
+//! The [`Loader`] is a replay: `CREATE`, `ALTER`, `DROP` and `COMMENT ON` change the catalog as
+//! the server would. What it cannot reproduce exactly is either an error at the statement
+//! (DDL it does not interpret) or, where the object can still be kept, an [`Approximation`]
+//! that names the place and says what may differ; exact mode (a scratch database) has neither.
+
+mod function;
+pub mod names;
+mod objects;
+mod scope;
+mod table;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use retort_catalog::{Catalog, Ident, QualifiedName};
+use sqlparser::ast::{DataType, Ident as SqlIdent, ObjectName, ObjectNamePart};
+
+use crate::error::{DeclareError, SourceError};
+use crate::files::{FileKind, SchemaFile, SchemaSource};
+use crate::sql::{self, Dropped, ParsedStatement};
+
+pub use scope::builtin_type;
+
+/// The outcome of reading declared files offline.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub catalog: Catalog,
+    /// Places where the catalog may not be exactly what PostgreSQL would store.
+    pub approximations: Vec<Approximation>,
+}
+
+/// Something kept in a form that may differ from PostgreSQL's own.
+#[derive(Debug, Clone)]
+pub struct Approximation {
+    /// Where, and why (the message says what may differ).
+    pub at: SourceError,
+}
+
+/// Reads every file of `source` offline: SQL files are replayed in order; TOML files are read
+/// into one catalog and merged in where the first of them stands.
+pub fn load(source: &SchemaSource) -> Result<Loaded, DeclareError> {
+    let mut loader = Loader::new();
+    let toml_files: Vec<SchemaFile> = source
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Toml)
+        .cloned()
+        .collect();
+    let mut toml_done = false;
+    for file in &source.files {
+        match file.kind {
+            FileKind::Sql => loader.apply_file(file)?,
+            FileKind::Toml if !toml_done => {
+                toml_done = true;
+                let catalog = crate::toml_format::read_files(&toml_files)?;
+                loader.merge(catalog);
+            }
+            FileKind::Toml => {}
+        }
+    }
+    Ok(loader.finish())
+}
+
+/// Reads one SQL text offline, named `display` in errors.
+pub fn load_sql(display: &str, text: &str) -> Result<Loaded, SourceError> {
+    let file = SchemaFile {
+        path: display.into(),
+        display: display.to_owned(),
+        kind: FileKind::Sql,
+        text: Arc::from(text),
+    };
+    let mut loader = Loader::new();
+    loader.apply_file(&file)?;
+    Ok(loader.finish())
+}
+
+/// A problem with one statement, placed by the caller.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub message: String,
+    /// A narrower span inside the statement, relative to the statement's start.
+    pub span: Option<Range<usize>>,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            span: None,
+        }
+    }
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Self {
+        Problem::new(message)
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(message: &str) -> Self {
+        Problem::new(message)
+    }
+}
+
+pub(crate) type Result<T, E = Problem> = std::result::Result<T, E>;
+
+/// Applies declared statements to a catalog, in order.
+#[derive(Debug)]
+pub struct Loader {
+    pub(crate) catalog: Catalog,
+    /// Schemas unqualified names resolve in, in order (`SET search_path`).
+    pub(crate) search_path: Vec<String>,
+    approximations: std::cell::RefCell<Vec<Approximation>>,
+    /// The statement being applied, for approximations.
+    current: Option<(String, Arc<str>, Range<usize>, String)>,
+}
+
+impl Default for Loader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Loader {
+    /// A loader for an empty database: the `public` schema exists, the search path is
+    /// PostgreSQL's default (`"$user", public`).
+    pub fn new() -> Self {
+        let mut catalog = Catalog::default();
+        catalog.insert(retort_catalog::Schema {
+            name: Ident::new("public"),
+            comment: Some("standard public schema".to_owned()),
+        });
+        Loader {
+            catalog,
+            search_path: vec!["public".to_owned()],
+            approximations: Default::default(),
+            current: None,
+        }
+    }
+
+    /// The catalog so far.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn finish(self) -> Loaded {
+        Loaded {
+            catalog: self.catalog,
+            approximations: self.approximations.into_inner(),
+        }
+    }
+
+    /// Adds every object of `other` (a catalog read from TOML) to the catalog.
+    pub fn merge(&mut self, other: Catalog) {
+        let Catalog {
+            schemas,
+            extensions,
+            collations,
+            enums,
+            domains,
+            composite_types,
+            sequences,
+            tables,
+            indexes,
+            views,
+            functions,
+            triggers,
+        } = other;
+        self.catalog.schemas.extend(schemas);
+        self.catalog.extensions.extend(extensions);
+        self.catalog.collations.extend(collations);
+        self.catalog.enums.extend(enums);
+        self.catalog.domains.extend(domains);
+        self.catalog.composite_types.extend(composite_types);
+        self.catalog.sequences.extend(sequences);
+        self.catalog.tables.extend(tables);
+        self.catalog.indexes.extend(indexes);
+        self.catalog.views.extend(views);
+        self.catalog.functions.extend(functions);
+        self.catalog.triggers.extend(triggers);
+    }
+
+    /// Applies every statement of a SQL file; the first statement that cannot be applied is
+    /// an error at its place.
+    pub fn apply_file(&mut self, file: &SchemaFile) -> Result<(), SourceError> {
+        let pieces = sql::split_file(file)?;
+        for piece in &pieces {
+            let statement = match sql::parse_piece(file, piece)? {
+                Ok(statement) => statement,
+                Err(Dropped::Session) => {
+                    self.session_setting(piece.text(&file.text));
+                    continue;
+                }
+                Err(_) => continue,
+            };
+            self.current = Some((
+                file.display.clone(),
+                file.text.clone(),
+                statement.span.clone(),
+                String::new(),
+            ));
+            let applied = self.apply(&statement);
+            self.current = None;
+            if let Err(problem) = applied {
+                let span = match problem.span {
+                    Some(inner) => {
+                        statement.span.start + inner.start..statement.span.start + inner.end
+                    }
+                    None => statement_head(&statement),
+                };
+                return Err(SourceError::new(
+                    file.display.clone(),
+                    file.text.clone(),
+                    span,
+                    problem.message,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies one statement.
+    pub(crate) fn apply(&mut self, statement: &ParsedStatement) -> Result<()> {
+        match &statement.parsed {
+            sql::Parsed::Sql(s) => self.apply_sql(s, statement),
+            sql::Parsed::Retort(r) => self.apply_retort(r, statement),
+            sql::Parsed::Ignored(_) => Ok(()),
+        }
+    }
+
+    /// Records that the current statement is kept in a form that may differ from the server's.
+    pub(crate) fn approximate(&self, message: impl Into<String>) {
+        if let Some((file, text, span, _)) = &self.current {
+            let at = SourceError::new(file.clone(), text.clone(), span.clone(), message);
+            self.approximations.borrow_mut().push(Approximation { at });
+        }
+    }
+
+    /// `SET search_path = …` / `SELECT pg_catalog.set_config('search_path', '…', …)`; other
+    /// settings change nothing in the catalog.
+    fn session_setting(&mut self, text: &str) {
+        if let Some(path) = search_path_setting(text) {
+            self.search_path = path;
+        }
+    }
+
+    /// The schema new unqualified objects go to: the first schema of the search path that
+    /// exists.
+    pub(crate) fn creation_schema(&self) -> Result<String> {
+        self.search_path
+            .iter()
+            .find(|s| self.catalog.schemas.contains_key(&Ident::new(s.as_str())))
+            .cloned()
+            .ok_or_else(|| Problem::new("no schema has been selected to create in"))
+    }
+
+    /// `name` qualified for creating an object: its own schema, else the creation schema.
+    pub(crate) fn new_name(&self, name: &ObjectName) -> Result<QualifiedName> {
+        let parts = name_parts(name)?;
+        match parts.as_slice() {
+            [name] => Ok(QualifiedName::new(self.creation_schema()?, name.as_str())),
+            [.., schema, name] => {
+                if !self
+                    .catalog
+                    .schemas
+                    .contains_key(&Ident::new(schema.as_str()))
+                {
+                    return Err(Problem::new(format!("schema \"{schema}\" does not exist")));
+                }
+                Ok(QualifiedName::new(schema.as_str(), name.as_str()))
+            }
+            [] => Err(Problem::new("empty name")),
+        }
+    }
+
+    /// Resolves `name` to an existing object: a qualified name as it is, an unqualified one in
+    /// the first schema of the search path where `exists` finds it.
+    pub(crate) fn resolve(
+        &self,
+        name: &ObjectName,
+        exists: impl Fn(&QualifiedName) -> bool,
+    ) -> Result<Option<QualifiedName>> {
+        let parts = name_parts(name)?;
+        match parts.as_slice() {
+            [name] => Ok(self
+                .search_path
+                .iter()
+                .map(|s| QualifiedName::new(s.as_str(), name.as_str()))
+                .find(|q| exists(q))),
+            [.., schema, name] => {
+                let q = QualifiedName::new(schema.as_str(), name.as_str());
+                Ok(exists(&q).then_some(q))
+            }
+            [] => Err(Problem::new("empty name")),
+        }
+    }
+
+    /// A table, view or materialized view by name.
+    pub(crate) fn resolve_relation(&self, name: &ObjectName) -> Result<QualifiedName> {
+        self.resolve(name, |q| {
+            self.catalog.tables.contains_key(q) || self.catalog.views.contains_key(q)
+        })?
+        .ok_or_else(|| Problem::new(format!("relation \"{}\" does not exist", display(name))))
+    }
+
+    /// A table by name.
+    pub(crate) fn resolve_table(&self, name: &ObjectName) -> Result<QualifiedName> {
+        self.resolve(name, |q| self.catalog.tables.contains_key(q))?
+            .ok_or_else(|| Problem::new(format!("table \"{}\" does not exist", display(name))))
+    }
+
+    /// A written type, canonicalized.
+    pub(crate) fn resolve_type(&self, data_type: &DataType) -> Result<retort_catalog::TypeRef> {
+        scope::resolve_type(self, data_type)
+    }
+}
+
+/// The span of a statement's first line, for errors about the whole statement.
+fn statement_head(statement: &ParsedStatement) -> Range<usize> {
+    let len = statement
+        .text
+        .find('\n')
+        .unwrap_or(statement.text.len())
+        .min(statement.text.len());
+    statement.span.start..statement.span.start + len
+}
+
+/// An identifier as PostgreSQL stores it: unquoted ones folded to lower case, then cut to 63
+/// bytes.
+pub(crate) fn fold(ident: &SqlIdent) -> String {
+    let value = if ident.quote_style.is_some() {
+        ident.value.clone()
+    } else {
+        ident.value.to_ascii_lowercase()
+    };
+    names::truncate_identifier(&value)
+}
+
+pub(crate) fn fold_ident(ident: &SqlIdent) -> Ident {
+    Ident::new(fold(ident))
+}
+
+/// The folded parts of a name.
+pub(crate) fn name_parts(name: &ObjectName) -> Result<Vec<String>> {
+    name.0
+        .iter()
+        .map(|part| match part {
+            ObjectNamePart::Identifier(ident) => Ok(fold(ident)),
+            ObjectNamePart::Function(_) => Err(Problem::new("a function call is not a name")),
+        })
+        .collect()
+}
+
+/// A name as written, for messages.
+pub(crate) fn display(name: &ObjectName) -> String {
+    name.to_string()
+}
+
+/// The schemas of a `search_path` setting, or `None` when `text` sets something else.
+fn search_path_setting(text: &str) -> Option<Vec<String>> {
+    let lower = text.trim().to_ascii_lowercase();
+    let value = if let Some(rest) = lower.strip_prefix("set ") {
+        let rest = rest
+            .trim_start()
+            .strip_prefix("session ")
+            .or_else(|| rest.trim_start().strip_prefix("local "))
+            .unwrap_or(rest)
+            .trim_start();
+        let rest = rest.strip_prefix("search_path")?.trim_start();
+        let rest = rest
+            .strip_prefix('=')
+            .or_else(|| rest.strip_prefix("to "))?
+            .trim();
+        // Keep the original case of quoted names: take the same range of the original text.
+        let at = text.len() - text.trim_start().len() + (lower.trim().len() - rest.len());
+        text.trim()[at.min(text.trim().len())..].trim().to_owned()
+    } else {
+        let at = lower.find("set_config")?;
+        let args = &text[at..];
+        let open = args.find('(')?;
+        let inner = &args[open + 1..];
+        let first_end = inner.find(',')?;
+        if !inner[..first_end]
+            .to_ascii_lowercase()
+            .contains("search_path")
+        {
+            return None;
+        }
+        let rest = inner[first_end + 1..].trim_start();
+        let body = rest.strip_prefix('\'')?;
+        let end = body.find('\'')?;
+        body[..end].to_owned()
+    };
+    let mut out = Vec::new();
+    for item in value.split(',') {
+        let item = item.trim().trim_matches('\'');
+        if item.is_empty() {
+            continue;
+        }
+        let name = if let Some(quoted) = item.strip_prefix('"').and_then(|i| i.strip_suffix('"')) {
+            quoted.replace("\"\"", "\"")
+        } else {
+            item.to_ascii_lowercase()
+        };
+        if name == "$user" || name == "pg_catalog" || name == "default" {
+            continue;
+        }
+        out.push(name);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_path_settings_are_read() {
+        assert_eq!(
+            search_path_setting("SET search_path = app, public"),
+            Some(vec!["app".to_owned(), "public".to_owned()])
+        );
+        assert_eq!(
+            search_path_setting("set search_path to \"My Schema\""),
+            Some(vec!["My Schema".to_owned()])
+        );
+        assert_eq!(
+            search_path_setting("SELECT pg_catalog.set_config('search_path', '', false)"),
+            Some(vec![])
+        );
+        assert_eq!(search_path_setting("SET statement_timeout = 0"), None);
+    }
+}

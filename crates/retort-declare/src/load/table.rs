@@ -1,0 +1,1694 @@
+//! `CREATE TABLE`, `ALTER TABLE` and `CREATE INDEX`, as PostgreSQL stores them: serial columns
+//! become a sequence, a default and NOT NULL; identity columns get their sequence; unnamed
+//! constraints and indexes get the names PostgreSQL would choose, in the order it chooses them.
+
+use std::collections::BTreeSet;
+
+use retort_catalog::{
+    Column, ColumnRef, Constraint, ConstraintKind, ExclusionElement, Generated, GeneratedKind,
+    Identity, IdentityKind, Index, IndexElement, IndexKey, MatchType, PartitionKey, PartitionOf,
+    PartitionStrategy, QualifiedName, ReferentialAction, Sequence, SequenceOptions, Table, TypeRef,
+};
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTableOperation, CheckConstraint, ColumnDef, ColumnOption,
+    ConstraintCharacteristics, ConstraintReferenceMatchKind, CreateIndex, CreateTable,
+    DeferrableInitial, Expr, ForValues, ForeignKeyConstraint, GeneratedAs, GeneratedExpressionMode,
+    Ident as SqlIdent, IndexColumn, NullsDistinctOption, ObjectName, OrderBySort,
+    PartitionBoundValue, ReferentialAction as SqlAction, SequenceOptions as SqlSeq, SqlOption,
+    TableConstraint,
+};
+
+use super::names::{Taken, index_column_names, name_addition};
+use super::scope::{ExprScope, resolved};
+use super::{Loader, Problem, Result, fold, fold_ident, name_parts};
+use crate::canon::expr::Role;
+use crate::canon::types::serial_kind;
+use crate::sql::{AlterTableAction, PartitionBound, TableExtras};
+
+/// A constraint of a table being created or altered, before it has a name.
+struct Pending {
+    name: Option<String>,
+    kind: PendingKind,
+    deferrable: bool,
+    initially_deferred: bool,
+    not_valid: bool,
+    /// Storage parameters of the constraint's index.
+    index_options: Vec<String>,
+}
+
+enum PendingKind {
+    PrimaryKey {
+        columns: Vec<String>,
+        include: Vec<String>,
+    },
+    Unique {
+        columns: Vec<String>,
+        include: Vec<String>,
+        nulls_not_distinct: bool,
+    },
+    Check {
+        expr: Expr,
+        no_inherit: bool,
+    },
+    ForeignKey(Box<ForeignKeyConstraint>, Vec<String>),
+    Exclusion(Box<sqlparser::ast::ExcludeConstraint>),
+}
+
+fn characteristics(c: &Option<ConstraintCharacteristics>) -> (bool, bool) {
+    let Some(c) = c else {
+        return (false, false);
+    };
+    let deferred = matches!(c.initially, Some(DeferrableInitial::Deferred));
+    (c.deferrable.unwrap_or(false) || deferred, deferred)
+}
+
+fn idents(list: &[SqlIdent]) -> Vec<String> {
+    list.iter().map(fold).collect()
+}
+
+fn index_column_list(list: &[IndexColumn]) -> Result<Vec<String>> {
+    list.iter()
+        .map(|c| match &c.column.expr {
+            Expr::Identifier(ident) => Ok(fold(ident)),
+            other => Err(Problem::new(format!(
+                "a constraint column must be a column name, not `{other}`"
+            ))),
+        })
+        .collect()
+}
+
+/// `fillfactor=70`, as `pg_class.reloptions` keeps a storage parameter.
+pub(super) fn option_text(option: &SqlOption) -> Result<String> {
+    match option {
+        SqlOption::KeyValue { key, value } => Ok(format!("{}={}", fold(key), option_value(value))),
+        SqlOption::Ident(key) => Ok(format!("{}=true", fold(key))),
+        other => Err(Problem::new(format!(
+            "storage parameter `{other}` is not read offline"
+        ))),
+    }
+}
+
+pub(super) fn option_expr_text(option: &Expr) -> Result<String> {
+    match option {
+        Expr::BinaryOp { left, right, .. } => {
+            let key = match left.as_ref() {
+                Expr::Identifier(i) => fold(i),
+                Expr::CompoundIdentifier(parts) => {
+                    parts.iter().map(fold).collect::<Vec<_>>().join(".")
+                }
+                other => other.to_string(),
+            };
+            Ok(format!("{key}={}", option_value(right)))
+        }
+        Expr::Identifier(i) => Ok(format!("{}=true", fold(i))),
+        other => Err(Problem::new(format!(
+            "storage parameter `{other}` is not read offline"
+        ))),
+    }
+}
+
+/// A storage parameter's value as PostgreSQL keeps it: the text written, unquoted.
+fn option_value(value: &Expr) -> String {
+    match value {
+        Expr::Value(v) => match &v.value {
+            sqlparser::ast::Value::SingleQuotedString(s)
+            | sqlparser::ast::Value::DoubleQuotedString(s) => s.clone(),
+            sqlparser::ast::Value::Boolean(b) => b.to_string(),
+            other => other.to_string(),
+        },
+        Expr::Identifier(i) => fold(i),
+        other => other.to_string(),
+    }
+}
+
+/// Parses the `WITH (…)` text of a constraint's index (kept by the SQL reader as written).
+fn index_with_options(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .split(',')
+        .filter_map(|item| {
+            let (k, v) = item.split_once('=')?;
+            let v = v.trim().trim_matches('\'');
+            Some(format!("{}={v}", k.trim().to_ascii_lowercase()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Sequence options with PostgreSQL's defaults for `data_type`, then `options` applied.
+pub(super) fn sequence_options(data_type: &str, options: &[SqlSeq]) -> Result<SequenceOptions> {
+    let (type_min, type_max) = match data_type {
+        "smallint" => (i64::from(i16::MIN), i64::from(i16::MAX)),
+        "integer" => (i64::from(i32::MIN), i64::from(i32::MAX)),
+        "bigint" => (i64::MIN, i64::MAX),
+        other => {
+            return Err(Problem::new(format!(
+                "a sequence must be smallint, integer or bigint, not {other}"
+            )));
+        }
+    };
+    let mut increment = 1;
+    let mut min = None;
+    let mut max = None;
+    let mut start = None;
+    let mut cache = 1;
+    let mut cycle = false;
+    for option in options {
+        match option {
+            SqlSeq::IncrementBy(e, _) => increment = int_value(e)?,
+            SqlSeq::MinValue(e) => min = e.as_ref().map(int_value).transpose()?,
+            SqlSeq::MaxValue(e) => max = e.as_ref().map(int_value).transpose()?,
+            SqlSeq::StartWith(e, _) => start = Some(int_value(e)?),
+            SqlSeq::Cache(e) => cache = int_value(e)?,
+            SqlSeq::Cycle(no) => cycle = !*no,
+        }
+    }
+    if increment == 0 {
+        return Err(Problem::new("INCREMENT must not be zero"));
+    }
+    let min_value = min.unwrap_or(if increment > 0 { 1 } else { type_min });
+    let max_value = max.unwrap_or(if increment > 0 { type_max } else { -1 });
+    let start = start.unwrap_or(if increment > 0 { min_value } else { max_value });
+    Ok(SequenceOptions {
+        data_type: data_type.to_owned(),
+        start,
+        increment,
+        min_value,
+        max_value,
+        cache,
+        cycle,
+    })
+}
+
+/// An integer written as a literal, possibly negative.
+pub(super) fn int_value(expr: &Expr) -> Result<i64> {
+    match expr {
+        Expr::Value(v) => match &v.value {
+            sqlparser::ast::Value::Number(n, _) => n
+                .parse::<i64>()
+                .map_err(|_| Problem::new(format!("{n} is not a 64-bit integer"))),
+            other => Err(Problem::new(format!("expected an integer, found {other}"))),
+        },
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Minus,
+            expr,
+        } => Ok(-int_value(expr)?),
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Plus,
+            expr,
+        } => int_value(expr),
+        other => Err(Problem::new(format!("expected an integer, found {other}"))),
+    }
+}
+
+/// `nextval('schema.seq'::regclass)`, as PostgreSQL prints a serial column's default.
+pub(super) fn nextval_default(sequence: &QualifiedName) -> String {
+    format!(
+        "nextval({}::regclass)",
+        retort_sql::quote::quote_literal(&retort_sql::quote::quote_qualified(sequence))
+    )
+}
+
+fn referential(action: &Option<SqlAction>) -> ReferentialAction {
+    match action {
+        None | Some(SqlAction::NoAction) => ReferentialAction::NoAction,
+        Some(SqlAction::Restrict) => ReferentialAction::Restrict,
+        Some(SqlAction::Cascade) => ReferentialAction::Cascade,
+        Some(SqlAction::SetNull) => ReferentialAction::SetNull,
+        Some(SqlAction::SetDefault) => ReferentialAction::SetDefault,
+    }
+}
+
+/// Operator classes PostgreSQL uses by default for their types; naming one changes nothing.
+const DEFAULT_OPCLASSES: &[&str] = &[
+    "int2_ops",
+    "int4_ops",
+    "int8_ops",
+    "text_ops",
+    "numeric_ops",
+    "float4_ops",
+    "float8_ops",
+    "bool_ops",
+    "date_ops",
+    "timestamp_ops",
+    "timestamptz_ops",
+    "time_ops",
+    "timetz_ops",
+    "interval_ops",
+    "uuid_ops",
+    "bytea_ops",
+    "bpchar_ops",
+    "oid_ops",
+    "char_ops",
+    "name_ops",
+    "enum_ops",
+    "array_ops",
+    "jsonb_ops",
+    "inet_ops",
+    "money_ops",
+    "bit_ops",
+    "varbit_ops",
+    "tsvector_ops",
+    "macaddr_ops",
+    "record_ops",
+    "pg_lsn_ops",
+];
+
+/// Operator classes extensions create, by extension.
+const EXTENSION_OPCLASSES: &[(&str, &[&str])] = &[
+    ("pg_trgm", &["gin_trgm_ops", "gist_trgm_ops"]),
+    ("citext", &["citext_ops", "citext_pattern_ops"]),
+    (
+        "hstore",
+        &["gist_hstore_ops", "gin_hstore_ops", "btree_hstore_ops"],
+    ),
+];
+
+impl Loader {
+    /// Names in use in `schema`.
+    pub(super) fn taken(&self, schema: &str) -> Taken {
+        let mut taken = Taken::default();
+        let in_schema = |q: &QualifiedName| q.schema.as_str() == schema;
+        for q in self
+            .catalog
+            .tables
+            .keys()
+            .chain(self.catalog.views.keys())
+            .chain(self.catalog.sequences.keys())
+            .chain(self.catalog.indexes.keys())
+            .chain(self.catalog.composite_types.keys())
+            .filter(|q| in_schema(q))
+        {
+            taken.relations.insert(q.name.as_str().to_owned());
+        }
+        for table in self.catalog.tables.values().filter(|t| in_schema(&t.name)) {
+            for c in table.constraints.values() {
+                taken.constraints.insert(c.name.as_str().to_owned());
+                if !matches!(
+                    c.kind,
+                    ConstraintKind::Check { .. } | ConstraintKind::ForeignKey { .. }
+                ) {
+                    taken.relations.insert(c.name.as_str().to_owned());
+                }
+            }
+        }
+        for domain in self.catalog.domains.values().filter(|d| in_schema(&d.name)) {
+            for check in domain.checks.keys() {
+                taken.constraints.insert(check.as_str().to_owned());
+            }
+        }
+        taken
+    }
+
+    pub(super) fn create_table(
+        &mut self,
+        create: &CreateTable,
+        extras: &TableExtras,
+    ) -> Result<()> {
+        let name = self.new_name(&create.name)?;
+        if self.catalog.tables.contains_key(&name) || self.catalog.views.contains_key(&name) {
+            if create.if_not_exists {
+                return Ok(());
+            }
+            return Err(Problem::new(format!("relation \"{name}\" already exists")));
+        }
+        if create.query.is_some() || create.like.is_some() {
+            return Err(Problem::new(
+                "CREATE TABLE AS and LIKE are not read offline: use a development database",
+            ));
+        }
+        let mut table = Table {
+            name: name.clone(),
+            columns: Vec::new(),
+            constraints: Default::default(),
+            partition_by: None,
+            partition_of: None,
+            inherits: Vec::new(),
+            unlogged: create.unlogged,
+            options: Vec::new(),
+            row_security: false,
+            force_row_security: false,
+            replica_identity: Default::default(),
+            clustered_on: None,
+            policies: Default::default(),
+            comment: None,
+        };
+        // Columns from the parent (partition) or parents (inheritance) come first.
+        if let Some(parent) = &create.partition_of {
+            let parent_name = self.resolve_table(parent)?;
+            let parent_table = &self.catalog.tables[&parent_name];
+            table.columns = parent_table
+                .columns
+                .iter()
+                .map(|c| Column {
+                    inherited: true,
+                    comment: None,
+                    identity: None,
+                    storage: None,
+                    compression: None,
+                    statistics: None,
+                    ..c.clone()
+                })
+                .collect();
+            table.partition_of = Some(PartitionOf {
+                parent: parent_name,
+                bound: String::new(),
+            });
+        }
+        if let Some(parents) = &create.inherits {
+            for parent in parents {
+                let parent_name = self.resolve_table(parent)?;
+                let parent_table = &self.catalog.tables[&parent_name];
+                for c in &parent_table.columns {
+                    if table.columns.iter().any(|x| x.name == c.name) {
+                        continue;
+                    }
+                    table.columns.push(Column {
+                        inherited: true,
+                        comment: None,
+                        identity: None,
+                        storage: None,
+                        compression: None,
+                        statistics: None,
+                        ..c.clone()
+                    });
+                }
+                table.inherits.push(parent_name);
+            }
+        }
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut sequences: Vec<Sequence> = Vec::new();
+        for column in &create.columns {
+            self.column(&mut table, column, &mut pending, &mut sequences)?;
+        }
+        for (i, constraint) in create.constraints.iter().enumerate() {
+            let mut p = table_constraint(constraint)?;
+            p.not_valid = extras.not_valid.contains(&i);
+            if let Some((_, text)) = extras.index_with.iter().find(|(at, _)| *at == i) {
+                p.index_options = index_with_options(text);
+            }
+            if let Some((_, cols)) = extras.on_delete_columns.iter().find(|(at, _)| *at == i)
+                && let PendingKind::ForeignKey(_, on_delete) = &mut p.kind
+            {
+                *on_delete = cols.iter().map(|c| c.to_ascii_lowercase()).collect();
+            }
+            pending.push(p);
+        }
+        if let Some(key) = &create.partition_by {
+            table.partition_by = Some(self.partition_key(key, &table)?);
+        }
+        if let (Some(bound), Some(of)) = (&create.for_values, &mut table.partition_of) {
+            of.bound = for_values(bound)?;
+        }
+        if let sqlparser::ast::CreateTableOptions::With(options) = &create.table_options {
+            let mut out = options
+                .iter()
+                .map(option_text)
+                .collect::<Result<Vec<_>>>()?;
+            out.sort();
+            table.options = out;
+        }
+        for seq in sequences {
+            self.catalog.insert(Sequence {
+                unlogged: table.unlogged,
+                ..seq
+            });
+        }
+        self.catalog.insert(table);
+        self.add_constraints(&name, pending)
+    }
+
+    /// One column of `CREATE TABLE` or `ALTER TABLE ADD COLUMN`.
+    fn column(
+        &mut self,
+        table: &mut Table,
+        def: &ColumnDef,
+        pending: &mut Vec<Pending>,
+        sequences: &mut Vec<Sequence>,
+    ) -> Result<()> {
+        let name = fold(&def.name);
+        let written = def.data_type.to_string();
+        let serial = serial_kind(&written);
+        let declared_type = match serial {
+            Some(kind) => TypeRef::builtin(kind),
+            None if matches!(def.data_type, sqlparser::ast::DataType::Unspecified) => {
+                // `col WITH OPTIONS …` of a partition or a typed table: the parent's column.
+                table
+                    .column(&name)
+                    .map(|c| c.data_type.clone())
+                    .ok_or_else(|| Problem::new(format!("column \"{name}\" does not exist")))?
+            }
+            None => self.resolve_type(&def.data_type)?,
+        };
+        let existing = table.columns.iter().position(|c| c.name.as_str() == name);
+        let mut column = match existing {
+            Some(i) if table.columns[i].inherited => {
+                let mut c = table.columns[i].clone();
+                c.inherited = table.partition_of.is_some();
+                if table.partition_of.is_none() {
+                    c.inherited = false;
+                }
+                c
+            }
+            Some(_) => {
+                return Err(Problem::new(format!(
+                    "column \"{name}\" specified more than once"
+                )));
+            }
+            None => Column {
+                name: name.as_str().into(),
+                data_type: declared_type.clone(),
+                not_null: false,
+                default: None,
+                identity: None,
+                generated: None,
+                collation: None,
+                storage: None,
+                compression: None,
+                statistics: None,
+                inherited: false,
+                comment: None,
+            },
+        };
+        if let Some(kind) = serial {
+            let seq_name = self.taken(table.name.schema.as_str()).relation_name(
+                table.name.name.as_str(),
+                Some(&name),
+                "seq",
+                false,
+            );
+            let seq_name = QualifiedName::new(table.name.schema.clone(), seq_name);
+            sequences.push(Sequence {
+                name: seq_name.clone(),
+                options: sequence_options(kind, &[])?,
+                unlogged: false,
+                owned_by: Some(ColumnRef {
+                    table: table.name.clone(),
+                    column: column.name.clone(),
+                }),
+                comment: None,
+            });
+            column.default = Some(retort_catalog::SqlExpr::new(nextval_default(&seq_name)));
+            column.not_null = true;
+        }
+        let target = resolved(self, &column.data_type);
+        for option in &def.options {
+            let constraint_name = option.name.as_ref().map(fold);
+            match &option.option {
+                ColumnOption::Null => {}
+                ColumnOption::NotNull => column.not_null = true,
+                ColumnOption::Default(expr) => {
+                    let columns_scope = ExprScope::empty(self);
+                    let text = columns_scope.canonicalize(
+                        expr,
+                        &Role::Default {
+                            target: target.clone(),
+                        },
+                    )?;
+                    column.default = Some(retort_catalog::SqlExpr::new(text));
+                }
+                ColumnOption::Collation(collation) => {
+                    column.collation = Some(self.resolve_collation(collation)?);
+                }
+                ColumnOption::PrimaryKey(pk) => {
+                    let (deferrable, initially_deferred) = characteristics(&pk.characteristics);
+                    column.not_null = true;
+                    pending.push(Pending {
+                        name: constraint_name.or(pk.name.as_ref().map(fold)),
+                        kind: PendingKind::PrimaryKey {
+                            columns: vec![name.clone()],
+                            include: idents(&pk.include),
+                        },
+                        deferrable,
+                        initially_deferred,
+                        not_valid: false,
+                        index_options: Vec::new(),
+                    });
+                }
+                ColumnOption::Unique(u) => {
+                    let (deferrable, initially_deferred) = characteristics(&u.characteristics);
+                    pending.push(Pending {
+                        name: constraint_name.or(u.name.as_ref().map(fold)),
+                        kind: PendingKind::Unique {
+                            columns: vec![name.clone()],
+                            include: idents(&u.include),
+                            nulls_not_distinct: matches!(
+                                u.nulls_distinct,
+                                NullsDistinctOption::NotDistinct
+                            ),
+                        },
+                        deferrable,
+                        initially_deferred,
+                        not_valid: false,
+                        index_options: Vec::new(),
+                    });
+                }
+                ColumnOption::Check(CheckConstraint {
+                    name: check_name,
+                    expr,
+                    no_inherit,
+                    ..
+                }) => pending.push(Pending {
+                    name: constraint_name.or(check_name.as_ref().map(fold)),
+                    kind: PendingKind::Check {
+                        expr: (**expr).clone(),
+                        no_inherit: *no_inherit,
+                    },
+                    deferrable: false,
+                    initially_deferred: false,
+                    not_valid: false,
+                    index_options: Vec::new(),
+                }),
+                ColumnOption::ForeignKey(fk) => {
+                    let (deferrable, initially_deferred) = characteristics(&fk.characteristics);
+                    let mut fk = fk.clone();
+                    fk.columns = vec![def.name.clone()];
+                    pending.push(Pending {
+                        name: constraint_name.or(fk.name.as_ref().map(fold)),
+                        kind: PendingKind::ForeignKey(Box::new(fk), Vec::new()),
+                        deferrable,
+                        initially_deferred,
+                        not_valid: false,
+                        index_options: Vec::new(),
+                    });
+                }
+                ColumnOption::Generated {
+                    generated_as,
+                    sequence_options: seq_options,
+                    generation_expr,
+                    generation_expr_mode,
+                    ..
+                } => match generation_expr {
+                    Some(expr) => {
+                        let kind = match generation_expr_mode {
+                            Some(GeneratedExpressionMode::Virtual) => GeneratedKind::Virtual,
+                            _ => GeneratedKind::Stored,
+                        };
+                        let scope = ExprScope::of_columns(self, &table.name, &table.columns);
+                        let text = scope.canonicalize(
+                            expr,
+                            &Role::Generated {
+                                target: target.clone(),
+                            },
+                        )?;
+                        column.generated = Some(Generated {
+                            kind,
+                            expression: retort_catalog::SqlExpr::new(text),
+                        });
+                    }
+                    None => {
+                        let kind = match generated_as {
+                            GeneratedAs::ByDefault => IdentityKind::ByDefault,
+                            _ => IdentityKind::Always,
+                        };
+                        let data_type = column.data_type.sql.clone();
+                        let options =
+                            sequence_options(&data_type, seq_options.as_deref().unwrap_or(&[]))?;
+                        let seq = self.taken(table.name.schema.as_str()).relation_name(
+                            table.name.name.as_str(),
+                            Some(&name),
+                            "seq",
+                            false,
+                        );
+                        column.identity = Some(Identity {
+                            kind,
+                            sequence_name: QualifiedName::new(table.name.schema.clone(), seq),
+                            options,
+                        });
+                        column.not_null = true;
+                    }
+                },
+                other => {
+                    return Err(Problem::new(format!(
+                        "column option `{other}` is not read offline"
+                    )));
+                }
+            }
+        }
+        match existing {
+            Some(i) => table.columns[i] = column,
+            None => table.columns.push(column),
+        }
+        Ok(())
+    }
+
+    /// A collation by name: a user collation through the search path, else a built-in one.
+    pub(super) fn resolve_collation(&self, name: &ObjectName) -> Result<QualifiedName> {
+        let found = self.resolve(name, |q| self.catalog.collations.contains_key(q))?;
+        if let Some(q) = found {
+            return Ok(q);
+        }
+        let parts = name_parts(name)?;
+        match parts.as_slice() {
+            [name] => Ok(QualifiedName::new("pg_catalog", name.as_str())),
+            [.., schema, name] => Ok(QualifiedName::new(schema.as_str(), name.as_str())),
+            [] => Err(Problem::new("empty collation name")),
+        }
+    }
+
+    fn partition_key(&self, key: &Expr, table: &Table) -> Result<PartitionKey> {
+        let Expr::Function(f) = key else {
+            return Err(Problem::new(format!("unexpected partition key `{key}`")));
+        };
+        let strategy = match name_parts(&f.name)?.as_slice() {
+            [s] if s == "range" => PartitionStrategy::Range,
+            [s] if s == "list" => PartitionStrategy::List,
+            [s] if s == "hash" => PartitionStrategy::Hash,
+            _ => {
+                return Err(Problem::new(format!(
+                    "unknown partition strategy `{}`",
+                    f.name
+                )));
+            }
+        };
+        let sqlparser::ast::FunctionArguments::List(list) = &f.args else {
+            return Err(Problem::new("a partition key needs columns"));
+        };
+        let scope = ExprScope::of_columns(self, &table.name, &table.columns);
+        let mut parts = Vec::new();
+        for arg in &list.args {
+            let sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(e)) =
+                arg
+            else {
+                return Err(Problem::new(format!("unexpected partition key `{arg}`")));
+            };
+            parts.push(match e {
+                Expr::Identifier(i) => retort_sql::quote::quote_ident(&fold(i)),
+                other => scope.canonicalize(other, &Role::IndexKey)?,
+            });
+        }
+        Ok(PartitionKey {
+            strategy,
+            key: parts.join(", "),
+        })
+    }
+
+    /// Names and adds constraints of table `name`, in the order PostgreSQL does: checks when
+    /// the table is created, then the indexes of primary keys, unique and exclusion
+    /// constraints, then foreign keys.
+    fn add_constraints(&mut self, name: &QualifiedName, pending: Vec<Pending>) -> Result<()> {
+        let schema = name.schema.as_str().to_owned();
+        let mut checks = Vec::new();
+        let mut indexed = Vec::new();
+        let mut foreign = Vec::new();
+        for p in pending {
+            match p.kind {
+                PendingKind::Check { .. } => checks.push(p),
+                PendingKind::ForeignKey(..) => foreign.push(p),
+                _ => indexed.push(p),
+            }
+        }
+        // Checks.
+        let mut chosen: BTreeSet<String> = checks.iter().filter_map(|p| p.name.clone()).collect();
+        for p in checks {
+            let PendingKind::Check { expr, no_inherit } = p.kind else {
+                continue;
+            };
+            let table = &self.catalog.tables[name];
+            let scope = ExprScope::of_columns(self, name, &table.columns);
+            let text = scope.canonicalize(&expr, &Role::Check)?;
+            let cname = match p.name {
+                Some(n) => n,
+                None => {
+                    let referenced = referenced_columns(&expr, table);
+                    let col = if referenced.len() == 1 {
+                        referenced.into_iter().next()
+                    } else {
+                        None
+                    };
+                    let n = self.taken(&schema).constraint_name(
+                        name.name.as_str(),
+                        col.as_deref(),
+                        "check",
+                        &chosen,
+                    );
+                    chosen.insert(n.clone());
+                    n
+                }
+            };
+            let constraint = Constraint {
+                name: cname.as_str().into(),
+                kind: ConstraintKind::Check {
+                    expression: retort_catalog::SqlExpr::new(text),
+                    no_inherit,
+                },
+                deferrable: false,
+                initially_deferred: false,
+                not_valid: p.not_valid,
+                comment: None,
+                index_comment: None,
+            };
+            self.insert_constraint(name, constraint)?;
+        }
+        // Index-backed constraints; an exact repeat of an earlier one is merged into it.
+        let mut seen: Vec<(Vec<String>, bool)> = Vec::new();
+        for p in indexed {
+            let (kind, addition_columns, label) = match p.kind {
+                PendingKind::PrimaryKey { columns, include } => {
+                    if self.catalog.tables[name].primary_key().is_some() {
+                        return Err(Problem::new(format!(
+                            "multiple primary keys for table \"{name}\" are not allowed"
+                        )));
+                    }
+                    for col in &columns {
+                        let table = self.table_mut(name)?;
+                        match table.columns.iter_mut().find(|c| c.name.as_str() == col) {
+                            Some(c) => c.not_null = true,
+                            None => {
+                                return Err(Problem::new(format!(
+                                    "column \"{col}\" named in key does not exist"
+                                )));
+                            }
+                        }
+                    }
+                    seen.push((columns.clone(), true));
+                    (
+                        ConstraintKind::PrimaryKey {
+                            columns: columns.iter().map(|c| c.as_str().into()).collect(),
+                            include: include.iter().map(|c| c.as_str().into()).collect(),
+                            index_options: p.index_options.clone(),
+                        },
+                        Vec::new(),
+                        "pkey",
+                    )
+                }
+                PendingKind::Unique {
+                    columns,
+                    include,
+                    nulls_not_distinct,
+                } => {
+                    if p.name.is_none()
+                        && include.is_empty()
+                        && seen.iter().any(|(c, _)| *c == columns)
+                    {
+                        continue;
+                    }
+                    seen.push((columns.clone(), false));
+                    (
+                        ConstraintKind::Unique {
+                            columns: columns.iter().map(|c| c.as_str().into()).collect(),
+                            include: include.iter().map(|c| c.as_str().into()).collect(),
+                            nulls_not_distinct,
+                            index_options: p.index_options.clone(),
+                        },
+                        columns,
+                        "key",
+                    )
+                }
+                PendingKind::Exclusion(ex) => {
+                    let table = &self.catalog.tables[name];
+                    let scope = ExprScope::of_columns(self, name, &table.columns);
+                    let mut elements = Vec::new();
+                    let mut colnames = Vec::new();
+                    for element in &ex.elements {
+                        let (key, colname) = self.index_element(&element.column, &scope)?;
+                        colnames.push(colname);
+                        let (operator, operator_schema) = match &element.operator {
+                            sqlparser::ast::ExcludeConstraintOperator::Token(t) => {
+                                (t.clone(), None)
+                            }
+                            sqlparser::ast::ExcludeConstraintOperator::PGOperator(parts) => {
+                                match parts.as_slice() {
+                                    [schema, op] if schema != "pg_catalog" => {
+                                        (op.clone(), Some(schema.as_str().into()))
+                                    }
+                                    [.., op] => (op.clone(), None),
+                                    [] => return Err(Problem::new("empty operator")),
+                                }
+                            }
+                        };
+                        elements.push(ExclusionElement {
+                            key,
+                            operator,
+                            operator_schema,
+                        });
+                    }
+                    let predicate = ex
+                        .where_clause
+                        .as_ref()
+                        .map(|w| scope.canonicalize(w, &Role::Predicate))
+                        .transpose()?
+                        .map(retort_catalog::SqlExpr::new);
+                    (
+                        ConstraintKind::Exclusion {
+                            method: ex
+                                .index_method
+                                .as_ref()
+                                .map_or_else(|| "btree".to_owned(), fold),
+                            elements,
+                            include: ex.include.iter().map(|c| fold(c).as_str().into()).collect(),
+                            predicate,
+                            index_options: p.index_options.clone(),
+                        },
+                        colnames,
+                        "excl",
+                    )
+                }
+                _ => continue,
+            };
+            let cname = match p.name {
+                Some(n) => n,
+                None => {
+                    let addition = (!addition_columns.is_empty()).then(|| {
+                        name_addition(&index_column_names(
+                            addition_columns.iter().map(String::as_str),
+                        ))
+                    });
+                    self.taken(&schema).relation_name(
+                        name.name.as_str(),
+                        addition.as_deref(),
+                        label,
+                        true,
+                    )
+                }
+            };
+            self.insert_constraint(
+                name,
+                Constraint {
+                    name: cname.as_str().into(),
+                    kind,
+                    deferrable: p.deferrable,
+                    initially_deferred: p.initially_deferred,
+                    not_valid: false,
+                    comment: None,
+                    index_comment: None,
+                },
+            )?;
+        }
+        // Foreign keys.
+        for p in foreign {
+            let PendingKind::ForeignKey(fk, on_delete_columns) = p.kind else {
+                continue;
+            };
+            let columns = idents(&fk.columns);
+            let references = self.resolve_table(&fk.foreign_table)?;
+            let referenced_columns = if fk.referred_columns.is_empty() {
+                let target = &self.catalog.tables[&references];
+                match target.primary_key().map(|c| &c.kind) {
+                    Some(ConstraintKind::PrimaryKey { columns, .. }) => columns.clone(),
+                    _ => {
+                        return Err(Problem::new(format!(
+                            "there is no primary key for referenced table \"{references}\""
+                        )));
+                    }
+                }
+            } else {
+                fk.referred_columns.iter().map(fold_ident).collect()
+            };
+            let cname = match p.name {
+                Some(n) => n,
+                None => self.taken(&schema).constraint_name(
+                    name.name.as_str(),
+                    Some(&name_addition(&columns)),
+                    "fkey",
+                    &BTreeSet::new(),
+                ),
+            };
+            let match_type = match fk.match_kind {
+                Some(ConstraintReferenceMatchKind::Full) => MatchType::Full,
+                Some(ConstraintReferenceMatchKind::Partial) => MatchType::Partial,
+                _ => MatchType::Simple,
+            };
+            self.insert_constraint(
+                name,
+                Constraint {
+                    name: cname.as_str().into(),
+                    kind: ConstraintKind::ForeignKey {
+                        columns: columns.iter().map(|c| c.as_str().into()).collect(),
+                        references,
+                        referenced_columns,
+                        match_type,
+                        on_update: referential(&fk.on_update),
+                        on_delete: referential(&fk.on_delete),
+                        on_delete_columns: on_delete_columns
+                            .iter()
+                            .map(|c| c.as_str().into())
+                            .collect(),
+                    },
+                    deferrable: p.deferrable,
+                    initially_deferred: p.initially_deferred,
+                    not_valid: p.not_valid,
+                    comment: None,
+                    index_comment: None,
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    fn insert_constraint(&mut self, table: &QualifiedName, constraint: Constraint) -> Result<()> {
+        let t = self.table_mut(table)?;
+        if t.constraints.contains_key(&constraint.name) {
+            return Err(Problem::new(format!(
+                "constraint \"{}\" for relation \"{table}\" already exists",
+                constraint.name
+            )));
+        }
+        t.constraints.insert(constraint.name.clone(), constraint);
+        Ok(())
+    }
+
+    pub(super) fn table_mut(&mut self, name: &QualifiedName) -> Result<&mut Table> {
+        self.catalog
+            .tables
+            .get_mut(name)
+            .ok_or_else(|| Problem::new(format!("table \"{name}\" does not exist")))
+    }
+
+    /// One key of an index or exclusion constraint, and the name PostgreSQL gives its column.
+    fn index_element(
+        &self,
+        column: &IndexColumn,
+        scope: &ExprScope<'_>,
+    ) -> Result<(IndexElement, String)> {
+        let mut expr = &column.column.expr;
+        let mut collation = None;
+        if let Expr::Collate {
+            expr: inner,
+            collation: c,
+        } = expr
+        {
+            collation = Some(self.resolve_collation(c)?);
+            expr = inner;
+        }
+        let (key, colname) = match expr {
+            Expr::Identifier(i) => {
+                let n = fold(i);
+                (IndexKey::Column(n.as_str().into()), n)
+            }
+            Expr::Nested(inner) if matches!(inner.as_ref(), Expr::Identifier(_)) => {
+                let n = match inner.as_ref() {
+                    Expr::Identifier(i) => fold(i),
+                    _ => return Err(Problem::new("expected a column name")),
+                };
+                (IndexKey::Column(n.as_str().into()), n)
+            }
+            other => {
+                let text = scope.canonicalize(other, &Role::IndexKey)?;
+                (
+                    IndexKey::Expression(retort_catalog::SqlExpr::new(text)),
+                    figure_colname(other).unwrap_or_else(|| "expr".to_owned()),
+                )
+            }
+        };
+        let descending = matches!(column.column.options.sort, Some(OrderBySort::Desc));
+        let nulls_first = column.column.options.nulls_first.unwrap_or(descending);
+        let opclass = match &column.operator_class {
+            None => None,
+            Some(name) => self.resolve_opclass(name)?,
+        };
+        Ok((
+            IndexElement {
+                key,
+                collation,
+                opclass,
+                descending,
+                nulls_first,
+            },
+            colname,
+        ))
+    }
+
+    fn resolve_opclass(&self, name: &ObjectName) -> Result<Option<QualifiedName>> {
+        let parts = name_parts(name)?;
+        let (schema, op) = match parts.as_slice() {
+            [op] => (None, op.clone()),
+            [.., schema, op] => (Some(schema.clone()), op.clone()),
+            [] => return Err(Problem::new("empty operator class")),
+        };
+        if DEFAULT_OPCLASSES.contains(&op.as_str())
+            && schema.as_deref().is_none_or(|s| s == "pg_catalog")
+        {
+            return Ok(None);
+        }
+        if let Some(schema) = schema {
+            return Ok(Some(QualifiedName::new(schema.as_str(), op.as_str())));
+        }
+        let from_extension = self.catalog.extensions.values().find(|ext| {
+            EXTENSION_OPCLASSES
+                .iter()
+                .any(|(e, ops)| *e == ext.name.as_str() && ops.contains(&op.as_str()))
+        });
+        Ok(Some(match from_extension {
+            Some(ext) => QualifiedName::new(ext.schema.clone(), op.as_str()),
+            None => QualifiedName::new("pg_catalog", op.as_str()),
+        }))
+    }
+
+    pub(super) fn create_index(&mut self, create: &CreateIndex, only: bool) -> Result<()> {
+        let table_name = self.resolve_relation(&create.table_name)?;
+        let columns = match self.catalog.tables.get(&table_name) {
+            Some(t) => t.columns.clone(),
+            None => {
+                self.approximate("index on a view: its columns are not known offline");
+                Vec::new()
+            }
+        };
+        let scope = ExprScope::of_columns(self, &table_name, &columns);
+        let mut keys = Vec::new();
+        let mut colnames = Vec::new();
+        for column in &create.columns {
+            let (key, colname) = self.index_element(column, &scope)?;
+            keys.push(key);
+            colnames.push(colname);
+        }
+        let include: Vec<String> = idents(&create.include);
+        let predicate = create
+            .predicate
+            .as_ref()
+            .map(|p| scope.canonicalize(p, &Role::Predicate))
+            .transpose()?
+            .map(retort_catalog::SqlExpr::new);
+        let mut options = create
+            .with
+            .iter()
+            .map(option_expr_text)
+            .collect::<Result<Vec<_>>>()?;
+        options.sort();
+        drop(scope);
+        let name = match &create.name {
+            Some(n) => {
+                let parts = name_parts(n)?;
+                let last = parts.last().cloned().unwrap_or_default();
+                QualifiedName::new(table_name.schema.clone(), last)
+            }
+            None => {
+                let all: Vec<&str> = colnames
+                    .iter()
+                    .map(String::as_str)
+                    .chain(include.iter().map(String::as_str))
+                    .collect();
+                let addition = name_addition(&index_column_names(all));
+                let n = self.taken(table_name.schema.as_str()).relation_name(
+                    table_name.name.as_str(),
+                    Some(&addition),
+                    "idx",
+                    false,
+                );
+                QualifiedName::new(table_name.schema.clone(), n)
+            }
+        };
+        if self
+            .taken(name.schema.as_str())
+            .relations
+            .contains(name.name.as_str())
+        {
+            if create.if_not_exists {
+                return Ok(());
+            }
+            return Err(Problem::new(format!("relation \"{name}\" already exists")));
+        }
+        let method = match &create.using {
+            None => "btree".to_owned(),
+            Some(sqlparser::ast::IndexType::Custom(i)) => fold(i),
+            Some(other) => other.to_string().to_ascii_lowercase(),
+        };
+        self.catalog.insert(Index {
+            name,
+            table: table_name,
+            unique: create.unique,
+            method,
+            keys,
+            include: include.iter().map(|c| c.as_str().into()).collect(),
+            predicate,
+            nulls_not_distinct: create.nulls_distinct == Some(false),
+            options,
+            only,
+            comment: None,
+        });
+        Ok(())
+    }
+
+    /// `ALTER TABLE` (sqlparser's own actions).
+    pub(super) fn alter_table_sql(
+        &mut self,
+        name: &ObjectName,
+        if_exists: bool,
+        operations: &[AlterTableOperation],
+    ) -> Result<()> {
+        let actions: Vec<AlterTableAction> = operations
+            .iter()
+            .map(|op| AlterTableAction::Sql(Box::new(op.clone())))
+            .collect();
+        self.alter_table(name, if_exists, &actions)
+    }
+
+    pub(super) fn alter_table(
+        &mut self,
+        name: &ObjectName,
+        if_exists: bool,
+        actions: &[AlterTableAction],
+    ) -> Result<()> {
+        let table_name = match self.resolve_relation(name) {
+            Ok(n) => n,
+            Err(_) if if_exists => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        if self.catalog.views.contains_key(&table_name) {
+            return Err(Problem::new(format!(
+                "ALTER TABLE on view \"{table_name}\" is not read offline"
+            )));
+        }
+        for action in actions {
+            self.alter_table_action(&table_name, action)?;
+        }
+        Ok(())
+    }
+
+    fn alter_table_action(
+        &mut self,
+        name: &QualifiedName,
+        action: &AlterTableAction,
+    ) -> Result<()> {
+        match action {
+            AlterTableAction::Sql(op) => self.alter_table_op(name, op),
+            AlterTableAction::SetStatistics { column, value } => {
+                let value = i32::try_from(*value).map_err(|_| "statistics target out of range")?;
+                let c = self.column_mut(name, column)?;
+                c.statistics = (value >= 0).then_some(value);
+                Ok(())
+            }
+            AlterTableAction::SetStorage { column, storage } => {
+                let storage = match fold(storage).as_str() {
+                    "plain" => Some(retort_catalog::ColumnStorage::Plain),
+                    "external" => Some(retort_catalog::ColumnStorage::External),
+                    "extended" => Some(retort_catalog::ColumnStorage::Extended),
+                    "main" => Some(retort_catalog::ColumnStorage::Main),
+                    "default" => None,
+                    other => return Err(Problem::new(format!("unknown storage {other}"))),
+                };
+                self.approximate("column storage compared with the type's default offline");
+                self.column_mut(name, column)?.storage = storage;
+                Ok(())
+            }
+            AlterTableAction::SetCompression { column, method } => {
+                let method = fold(method);
+                self.column_mut(name, column)?.compression =
+                    (method != "default").then_some(method);
+                Ok(())
+            }
+            AlterTableAction::AddIdentity {
+                column,
+                always,
+                sequence_name,
+                options,
+            } => {
+                let column_name = fold(column);
+                let data_type = self.column_mut(name, column)?.data_type.sql.clone();
+                let options = sequence_options(&data_type, options)?;
+                let seq = match sequence_name {
+                    Some(n) => self.new_name(n)?,
+                    None => QualifiedName::new(
+                        name.schema.clone(),
+                        self.taken(name.schema.as_str()).relation_name(
+                            name.name.as_str(),
+                            Some(&column_name),
+                            "seq",
+                            false,
+                        ),
+                    ),
+                };
+                let c = self.column_mut(name, column)?;
+                c.identity = Some(Identity {
+                    kind: if *always {
+                        IdentityKind::Always
+                    } else {
+                        IdentityKind::ByDefault
+                    },
+                    sequence_name: seq,
+                    options,
+                });
+                c.not_null = true;
+                Ok(())
+            }
+            AlterTableAction::ClusterOn { index } => {
+                self.table_mut(name)?.clustered_on = Some(fold_ident(index));
+                Ok(())
+            }
+            AlterTableAction::AttachPartition { partition, bound } => {
+                let part = self.resolve_table(partition)?;
+                let bound = partition_bound(bound)?;
+                let parent = name.clone();
+                let t = self.table_mut(&part)?;
+                t.partition_of = Some(PartitionOf { parent, bound });
+                for c in &mut t.columns {
+                    c.inherited = true;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn column_mut(&mut self, table: &QualifiedName, column: &SqlIdent) -> Result<&mut Column> {
+        let n = fold(column);
+        self.table_mut(table)?
+            .columns
+            .iter_mut()
+            .find(|c| c.name.as_str() == n)
+            .ok_or_else(|| Problem::new(format!("column \"{n}\" of \"{table}\" does not exist")))
+    }
+
+    fn alter_table_op(&mut self, name: &QualifiedName, op: &AlterTableOperation) -> Result<()> {
+        match op {
+            AlterTableOperation::AddConstraint {
+                constraint,
+                not_valid,
+            } => {
+                let mut p = table_constraint(constraint)?;
+                p.not_valid = *not_valid;
+                self.add_constraints(name, vec![p])
+            }
+            AlterTableOperation::AddColumn {
+                if_not_exists,
+                column_def,
+                ..
+            } => {
+                let n = fold(&column_def.name);
+                let mut table = self.catalog.tables[name].clone();
+                if table.column(&n).is_some() {
+                    if *if_not_exists {
+                        return Ok(());
+                    }
+                    return Err(Problem::new(format!("column \"{n}\" already exists")));
+                }
+                let mut pending = Vec::new();
+                let mut sequences = Vec::new();
+                self.column(&mut table, column_def, &mut pending, &mut sequences)?;
+                for seq in sequences {
+                    self.catalog.insert(Sequence {
+                        unlogged: table.unlogged,
+                        ..seq
+                    });
+                }
+                self.catalog.insert(table);
+                self.add_constraints(name, pending)
+            }
+            AlterTableOperation::DropConstraint {
+                if_exists, name: c, ..
+            } => {
+                let c = fold_ident(c);
+                let t = self.table_mut(name)?;
+                if t.constraints.remove(&c).is_none() && !*if_exists {
+                    return Err(Problem::new(format!("constraint \"{c}\" does not exist")));
+                }
+                Ok(())
+            }
+            AlterTableOperation::DropColumn {
+                column_names,
+                if_exists,
+                ..
+            } => {
+                for column in column_names {
+                    let n = fold(column);
+                    let t = self.table_mut(name)?;
+                    let before = t.columns.len();
+                    t.columns.retain(|c| c.name.as_str() != n);
+                    if t.columns.len() == before {
+                        if *if_exists {
+                            continue;
+                        }
+                        return Err(Problem::new(format!("column \"{n}\" does not exist")));
+                    }
+                    t.constraints.retain(|_, c| !constraint_uses(c, &n));
+                    let index_names: Vec<QualifiedName> = self
+                        .catalog
+                        .indexes
+                        .values()
+                        .filter(|i| &i.table == name && index_uses(i, &n))
+                        .map(|i| i.name.clone())
+                        .collect();
+                    for i in index_names {
+                        self.catalog.indexes.remove(&i);
+                    }
+                    self.catalog.sequences.retain(|_, s| {
+                        s.owned_by
+                            .as_ref()
+                            .is_none_or(|o| !(o.table == *name && o.column.as_str() == n))
+                    });
+                }
+                Ok(())
+            }
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                let target = {
+                    let c = self.column_mut(name, column_name)?;
+                    c.data_type.clone()
+                };
+                match op {
+                    AlterColumnOperation::SetNotNull => {
+                        self.column_mut(name, column_name)?.not_null = true
+                    }
+                    AlterColumnOperation::DropNotNull => {
+                        self.column_mut(name, column_name)?.not_null = false
+                    }
+                    AlterColumnOperation::SetDefault { value } => {
+                        let target = resolved(self, &target);
+                        let text = ExprScope::empty(self)
+                            .canonicalize(value, &Role::Default { target })?;
+                        self.column_mut(name, column_name)?.default =
+                            Some(retort_catalog::SqlExpr::new(text));
+                    }
+                    AlterColumnOperation::DropDefault => {
+                        self.column_mut(name, column_name)?.default = None
+                    }
+                    AlterColumnOperation::SetDataType { data_type, .. } => {
+                        let t = self.resolve_type(data_type)?;
+                        self.approximate(
+                            "after a column type change, defaults and checks that use the \
+                             column are kept as they were",
+                        );
+                        self.column_mut(name, column_name)?.data_type = t;
+                    }
+                    AlterColumnOperation::AddGenerated {
+                        generated_as,
+                        sequence_options: options,
+                    } => {
+                        let action = AlterTableAction::AddIdentity {
+                            column: column_name.clone(),
+                            always: !matches!(generated_as, Some(GeneratedAs::ByDefault)),
+                            sequence_name: None,
+                            options: options.clone().unwrap_or_default(),
+                        };
+                        return self.alter_table_action(name, &action);
+                    }
+                }
+                Ok(())
+            }
+            AlterTableOperation::EnableRowLevelSecurity => {
+                self.table_mut(name)?.row_security = true;
+                Ok(())
+            }
+            AlterTableOperation::DisableRowLevelSecurity => {
+                self.table_mut(name)?.row_security = false;
+                Ok(())
+            }
+            AlterTableOperation::ForceRowLevelSecurity => {
+                self.table_mut(name)?.force_row_security = true;
+                Ok(())
+            }
+            AlterTableOperation::NoForceRowLevelSecurity => {
+                self.table_mut(name)?.force_row_security = false;
+                Ok(())
+            }
+            AlterTableOperation::ReplicaIdentity { identity } => {
+                use sqlparser::ast::ReplicaIdentity as R;
+                self.table_mut(name)?.replica_identity = match identity {
+                    R::Nothing => retort_catalog::ReplicaIdentity::Nothing,
+                    R::Full => retort_catalog::ReplicaIdentity::Full,
+                    R::Default => retort_catalog::ReplicaIdentity::Default,
+                    R::Index(i) => retort_catalog::ReplicaIdentity::Index(fold_ident(i)),
+                };
+                Ok(())
+            }
+            AlterTableOperation::ValidateConstraint { name: c } => {
+                let c = fold_ident(c);
+                let t = self.table_mut(name)?;
+                match t.constraints.get_mut(&c) {
+                    Some(c) => {
+                        c.not_valid = false;
+                        Ok(())
+                    }
+                    None => Err(Problem::new(format!("constraint \"{c}\" does not exist"))),
+                }
+            }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => {
+                self.approximate("expressions that use a renamed column keep the old name offline");
+                let new = fold_ident(new_column_name);
+                self.column_mut(name, old_column_name)?.name = new;
+                Ok(())
+            }
+            AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                let old = fold_ident(old_name);
+                let new = fold_ident(new_name);
+                let t = self.table_mut(name)?;
+                let mut c = t
+                    .constraints
+                    .remove(&old)
+                    .ok_or_else(|| Problem::new(format!("constraint \"{old}\" does not exist")))?;
+                c.name = new.clone();
+                t.constraints.insert(new, c);
+                Ok(())
+            }
+            AlterTableOperation::SetOptionsParens { options } => {
+                let mut all = self.table_mut(name)?.options.clone();
+                for o in options {
+                    let text = option_text(o)?;
+                    let key = text.split('=').next().unwrap_or_default().to_owned();
+                    all.retain(|x| x.split('=').next() != Some(key.as_str()));
+                    all.push(text);
+                }
+                all.sort();
+                self.table_mut(name)?.options = all;
+                Ok(())
+            }
+            AlterTableOperation::SetLogged => {
+                self.table_mut(name)?.unlogged = false;
+                Ok(())
+            }
+            AlterTableOperation::SetUnlogged => {
+                self.table_mut(name)?.unlogged = true;
+                Ok(())
+            }
+            AlterTableOperation::EnableTrigger { name: t }
+            | AlterTableOperation::DisableTrigger { name: t }
+            | AlterTableOperation::EnableAlwaysTrigger { name: t }
+            | AlterTableOperation::EnableReplicaTrigger { name: t } => {
+                use retort_catalog::TriggerEnabled as E;
+                let state = match op {
+                    AlterTableOperation::EnableTrigger { .. } => E::Origin,
+                    AlterTableOperation::DisableTrigger { .. } => E::Disabled,
+                    AlterTableOperation::EnableAlwaysTrigger { .. } => E::Always,
+                    _ => E::Replica,
+                };
+                let id = retort_catalog::TriggerId {
+                    table: name.clone(),
+                    name: fold_ident(t),
+                };
+                match self.catalog.triggers.get_mut(&id) {
+                    Some(trigger) => {
+                        trigger.enabled = state;
+                        Ok(())
+                    }
+                    None => Err(Problem::new(format!(
+                        "trigger \"{}\" does not exist",
+                        id.name
+                    ))),
+                }
+            }
+            AlterTableOperation::OwnerTo { .. } => Ok(()),
+            other => Err(Problem::new(format!(
+                "ALTER TABLE action `{other}` is not read offline: use a development database"
+            ))),
+        }
+    }
+}
+
+/// Whether a constraint mentions column `n` (dropped with it).
+fn constraint_uses(c: &Constraint, n: &str) -> bool {
+    let has = |cols: &[retort_catalog::Ident]| cols.iter().any(|x| x.as_str() == n);
+    match &c.kind {
+        ConstraintKind::PrimaryKey {
+            columns, include, ..
+        }
+        | ConstraintKind::Unique {
+            columns, include, ..
+        } => has(columns) || has(include),
+        ConstraintKind::ForeignKey { columns, .. } => has(columns),
+        ConstraintKind::Check { expression, .. } => mentions(expression.as_str(), n),
+        ConstraintKind::Exclusion { elements, .. } => elements.iter().any(|e| match &e.key.key {
+            IndexKey::Column(c) => c.as_str() == n,
+            IndexKey::Expression(x) => mentions(x.as_str(), n),
+        }),
+    }
+}
+
+fn index_uses(i: &Index, n: &str) -> bool {
+    i.keys.iter().any(|k| match &k.key {
+        IndexKey::Column(c) => c.as_str() == n,
+        IndexKey::Expression(x) => mentions(x.as_str(), n),
+    }) || i.include.iter().any(|c| c.as_str() == n)
+        || i.predicate
+            .as_ref()
+            .is_some_and(|p| mentions(p.as_str(), n))
+}
+
+/// Whether canonical expression text names column `n` (as a whole word).
+fn mentions(text: &str, n: &str) -> bool {
+    let quoted = retort_sql::quote::quote_ident(n);
+    text.match_indices(quoted.as_str()).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + quoted.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '"');
+        !word(before) && !word(after)
+    })
+}
+
+/// The distinct columns an expression reads, in order of first use.
+fn referenced_columns(expr: &Expr, table: &Table) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let _ = sqlparser::ast::visit_expressions(expr, |e| {
+        let n = match e {
+            Expr::Identifier(i) => Some(fold(i)),
+            Expr::CompoundIdentifier(parts) => parts.last().map(fold),
+            _ => None,
+        };
+        if let Some(n) = n
+            && table.column(&n).is_some()
+            && !out.contains(&n)
+        {
+            out.push(n);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    out
+}
+
+/// The name PostgreSQL gives an index column that is an expression (`FigureIndexColname`):
+/// a function's name, a column's name, a cast's type; `None` for anything else ("expr").
+fn figure_colname(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Identifier(i) => Some(fold(i)),
+        Expr::CompoundIdentifier(parts) => parts.last().map(fold),
+        Expr::Function(f) => name_parts(&f.name).ok()?.last().cloned(),
+        Expr::Nested(inner) => figure_colname(inner),
+        Expr::Cast {
+            expr, data_type, ..
+        } => figure_colname(expr).or_else(|| {
+            let text = data_type.to_string();
+            let last = text.rsplit('.').next()?.to_owned();
+            Some(last.trim_matches('"').to_ascii_lowercase())
+        }),
+        Expr::Case { .. } => Some("case".to_owned()),
+        Expr::Array(_) => Some("array".to_owned()),
+        _ => None,
+    }
+}
+
+/// A table-level constraint, unnamed constraints left for [`Loader::add_constraints`].
+fn table_constraint(constraint: &TableConstraint) -> Result<Pending> {
+    let base = |name: &Option<SqlIdent>, c: &Option<ConstraintCharacteristics>, kind| {
+        let (deferrable, initially_deferred) = characteristics(c);
+        Pending {
+            name: name.as_ref().map(fold),
+            kind,
+            deferrable,
+            initially_deferred,
+            not_valid: false,
+            index_options: Vec::new(),
+        }
+    };
+    Ok(match constraint {
+        TableConstraint::PrimaryKey(pk) => base(
+            &pk.name,
+            &pk.characteristics,
+            PendingKind::PrimaryKey {
+                columns: index_column_list(&pk.columns)?,
+                include: idents(&pk.include),
+            },
+        ),
+        TableConstraint::Unique(u) => base(
+            &u.name,
+            &u.characteristics,
+            PendingKind::Unique {
+                columns: index_column_list(&u.columns)?,
+                include: idents(&u.include),
+                nulls_not_distinct: matches!(u.nulls_distinct, NullsDistinctOption::NotDistinct),
+            },
+        ),
+        TableConstraint::Check(c) => base(
+            &c.name,
+            &None,
+            PendingKind::Check {
+                expr: (*c.expr).clone(),
+                no_inherit: c.no_inherit,
+            },
+        ),
+        TableConstraint::ForeignKey(fk) => base(
+            &fk.name,
+            &fk.characteristics,
+            PendingKind::ForeignKey(Box::new(fk.clone()), Vec::new()),
+        ),
+        TableConstraint::Exclude(ex) => base(
+            &ex.name,
+            &ex.characteristics,
+            PendingKind::Exclusion(Box::new(ex.clone())),
+        ),
+        other => {
+            return Err(Problem::new(format!(
+                "constraint `{other}` is not read offline"
+            )));
+        }
+    })
+}
+
+/// A partition bound value as PostgreSQL prints it: numbers bare, anything else quoted.
+fn bound_value(expr: &Expr) -> Result<String> {
+    match expr {
+        Expr::Value(v) => match &v.value {
+            sqlparser::ast::Value::Number(n, _) => Ok(n.clone()),
+            sqlparser::ast::Value::SingleQuotedString(s) => Ok(retort_sql::quote::quote_literal(s)),
+            sqlparser::ast::Value::Boolean(b) => Ok(b.to_string()),
+            sqlparser::ast::Value::Null => Ok("NULL".to_owned()),
+            other => Err(Problem::new(format!(
+                "partition bound {other} is not read offline"
+            ))),
+        },
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Minus,
+            expr,
+        } => Ok(format!("'-{}'", bound_value(expr)?.trim_matches('\''))),
+        Expr::Identifier(i) if fold(i) == "minvalue" => Ok("MINVALUE".to_owned()),
+        Expr::Identifier(i) if fold(i) == "maxvalue" => Ok("MAXVALUE".to_owned()),
+        other => Err(Problem::new(format!(
+            "partition bound `{other}` is not read offline"
+        ))),
+    }
+}
+
+fn bound_list(values: &[Expr]) -> Result<String> {
+    Ok(values
+        .iter()
+        .map(bound_value)
+        .collect::<Result<Vec<_>>>()?
+        .join(", "))
+}
+
+fn for_values(bound: &ForValues) -> Result<String> {
+    let value = |v: &PartitionBoundValue| match v {
+        PartitionBoundValue::Expr(e) => bound_value(e),
+        PartitionBoundValue::MinValue => Ok("MINVALUE".to_owned()),
+        PartitionBoundValue::MaxValue => Ok("MAXVALUE".to_owned()),
+    };
+    let list = |vs: &[PartitionBoundValue]| -> Result<String> {
+        Ok(vs.iter().map(value).collect::<Result<Vec<_>>>()?.join(", "))
+    };
+    Ok(match bound {
+        ForValues::Default => "DEFAULT".to_owned(),
+        ForValues::In(values) => format!("FOR VALUES IN ({})", bound_list(values)?),
+        ForValues::From { from, to } => {
+            format!("FOR VALUES FROM ({}) TO ({})", list(from)?, list(to)?)
+        }
+        ForValues::With { modulus, remainder } => {
+            format!("FOR VALUES WITH (modulus {modulus}, remainder {remainder})")
+        }
+    })
+}
+
+fn partition_bound(bound: &PartitionBound) -> Result<String> {
+    Ok(match bound {
+        PartitionBound::Default => "DEFAULT".to_owned(),
+        PartitionBound::In(values) => format!("FOR VALUES IN ({})", bound_list(values)?),
+        PartitionBound::Range { from, to } => format!(
+            "FOR VALUES FROM ({}) TO ({})",
+            bound_list(from)?,
+            bound_list(to)?
+        ),
+        PartitionBound::Hash { modulus, remainder } => format!(
+            "FOR VALUES WITH (modulus {}, remainder {})",
+            int_value(modulus)?,
+            int_value(remainder)?
+        ),
+    })
+}

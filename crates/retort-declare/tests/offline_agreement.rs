@@ -1,0 +1,283 @@
+//! The offline loader against PostgreSQL itself: every schema below is loaded into a fresh
+//! database and introspected (exact), and read offline by `retort_declare::load`; the two
+//! catalogs are compared object by object.
+//!
+//! Sources: the catalog fixtures, the user-style fixtures in `fixtures/declare/`, and both sides
+//! of every case of the shared conformance corpus (`RETORT_CONFORMANCE_DIR`, else
+//! `../shared/conformance`; when it is absent this says so and checks the rest).
+//!
+//! A report of every disagreement is written to `offline-agreement.txt` in the test's
+//! temporary target directory; its path and the counts are printed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use futures_util::StreamExt;
+use retort_catalog::Catalog;
+use retort_introspect::{IntrospectOptions, introspect};
+use retort_testkit::conformance::{cases, corpus_dir};
+use retort_testkit::{Server, TestDb};
+use serde_json::Value;
+
+/// One schema to compare.
+struct Source {
+    id: String,
+    sql: String,
+    roles: Vec<String>,
+}
+
+/// How one schema came out.
+#[derive(Default)]
+struct Outcome {
+    /// Objects on either side, and how many are equal.
+    objects: usize,
+    equal: usize,
+    /// `kind key: field: exact vs offline` for each disagreement.
+    differences: Vec<String>,
+    /// The offline loader refused the schema.
+    error: Option<String>,
+    approximations: usize,
+}
+
+/// Each object of a catalog as JSON, by `kind/key`; `depends_on` left out (ordering data that
+/// the offline loader does not derive and that no comparison uses).
+fn objects(catalog: &Catalog) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    let Value::Object(top) = serde_json::to_value(catalog).expect("catalog serializes") else {
+        return out;
+    };
+    for (kind, list) in top {
+        let Value::Array(items) = list else { continue };
+        for mut item in items {
+            if let Value::Object(map) = &mut item {
+                map.remove("depends_on");
+            }
+            let key = match &item {
+                Value::Object(map) => map
+                    .get("name")
+                    .or_else(|| map.get("id"))
+                    .map(Value::to_string)
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            out.insert(format!("{kind} {key}"), item);
+        }
+    }
+    out
+}
+
+/// Field-level differences of two JSON values.
+fn differences(path: &str, exact: &Value, offline: &Value, out: &mut Vec<String>) {
+    match (exact, offline) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for k in keys {
+                let null = Value::Null;
+                differences(
+                    &format!("{path}.{k}"),
+                    a.get(k).unwrap_or(&null),
+                    b.get(k).unwrap_or(&null),
+                    out,
+                );
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                differences(&format!("{path}[{i}]"), x, y, out);
+            }
+        }
+        (a, b) if a == b => {}
+        (a, b) => out.push(format!("{path}: exact {a} / offline {b}")),
+    }
+}
+
+fn compare(exact: &Catalog, offline: &Catalog) -> Outcome {
+    let a = objects(exact);
+    let b = objects(offline);
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    let mut outcome = Outcome::default();
+    for key in keys {
+        outcome.objects += 1;
+        match (a.get(key), b.get(key)) {
+            (Some(x), Some(y)) if x == y => outcome.equal += 1,
+            (Some(x), Some(y)) => {
+                let mut d = Vec::new();
+                differences("", x, y, &mut d);
+                for line in d {
+                    outcome.differences.push(format!("~ {key}{line}"));
+                }
+            }
+            (Some(_), None) => outcome.differences.push(format!("- {key}: only exact")),
+            (None, Some(_)) => outcome.differences.push(format!("+ {key}: only offline")),
+            (None, None) => {}
+        }
+    }
+    outcome
+}
+
+async fn check(source: &Source) -> Result<Outcome, String> {
+    let db = TestDb::new().await;
+    for role in &source.roles {
+        db.create_role_if_missing(role).await;
+    }
+    db.try_execute(&source.sql)
+        .await
+        .map_err(|e| format!("does not load: {e}"))?;
+    let client = db.client().await;
+    let exact = introspect(&client, &IntrospectOptions::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    if !exact.unsupported.is_empty() {
+        return Err("has objects retort does not manage".to_owned());
+    }
+    match retort_declare::load::load_sql(&source.id, &source.sql) {
+        Ok(loaded) => {
+            let mut outcome = compare(&exact.catalog, &loaded.catalog);
+            outcome.approximations = loaded.approximations.len();
+            Ok(outcome)
+        }
+        Err(e) => Ok(Outcome {
+            objects: exact.catalog.object_count(),
+            error: Some(e.to_string()),
+            ..Outcome::default()
+        }),
+    }
+}
+
+fn sources(version: u32) -> (Vec<Source>, Vec<Source>, bool) {
+    let mut local = Vec::new();
+    for fixture in retort_testkit::fixtures::supported_catalog_fixtures(version) {
+        local.push(Source {
+            id: format!("fixtures/catalog/{}", fixture.name),
+            sql: fixture.sql.clone(),
+            roles: Vec::new(),
+        });
+    }
+    let declare_dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/declare");
+    let mut files: Vec<_> = std::fs::read_dir(&declare_dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    for path in files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+    {
+        local.push(Source {
+            id: format!(
+                "fixtures/declare/{}",
+                path.file_name().and_then(|n| n.to_str()).unwrap_or("?")
+            ),
+            sql: std::fs::read_to_string(&path).expect("fixture readable"),
+            roles: Vec::new(),
+        });
+    }
+    let root = corpus_dir();
+    let mut corpus = Vec::new();
+    let present = root.is_dir();
+    for case in cases(&root).into_iter().filter(|c| c.supported_by(version)) {
+        for side in ["from.sql", "to.sql"] {
+            corpus.push(Source {
+                id: format!("{}/{side}", case.id),
+                sql: case.side(side).expect("corpus readable"),
+                roles: case.roles.clone(),
+            });
+        }
+    }
+    (local, corpus, present)
+}
+
+struct Tally {
+    schemas: usize,
+    agreeing: usize,
+    objects: usize,
+    equal: usize,
+}
+
+async fn run(sources: &[Source], report: &mut String, title: &str) -> Tally {
+    let results: Vec<(&Source, Result<Outcome, String>)> = futures_util::stream::iter(sources)
+        .map(|s| async move { (s, check(s).await) })
+        .buffered(4)
+        .collect()
+        .await;
+    let mut tally = Tally {
+        schemas: 0,
+        agreeing: 0,
+        objects: 0,
+        equal: 0,
+    };
+    let _ = writeln!(report, "\n# {title}");
+    for (source, result) in results {
+        match result {
+            Err(e) => {
+                let _ = writeln!(report, "\n## {} (not compared: {e})", source.id);
+            }
+            Ok(outcome) => {
+                tally.schemas += 1;
+                tally.objects += outcome.objects;
+                tally.equal += outcome.equal;
+                let agrees = outcome.error.is_none() && outcome.differences.is_empty();
+                if agrees {
+                    tally.agreeing += 1;
+                    continue;
+                }
+                let _ = writeln!(
+                    report,
+                    "\n## {}: {}/{} objects equal, {} approximations",
+                    source.id, outcome.equal, outcome.objects, outcome.approximations
+                );
+                if let Some(e) = &outcome.error {
+                    let _ = writeln!(report, "offline error: {e}");
+                }
+                for d in &outcome.differences {
+                    let _ = writeln!(report, "{d}");
+                }
+            }
+        }
+    }
+    tally
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        100.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_catalogs_agree_with_the_server() {
+    let version = Server::shared().await.server_version_num();
+    let (local, corpus, present) = sources(version);
+    let mut report = String::new();
+    let l = run(&local, &mut report, "fixtures").await;
+    let c = run(&corpus, &mut report, "conformance corpus").await;
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("offline-agreement.txt");
+    std::fs::write(&path, &report).expect("report written");
+    eprintln!(
+        "offline vs exact, fixtures: {}/{} schemas agree, {}/{} objects ({:.1}%)",
+        l.agreeing,
+        l.schemas,
+        l.equal,
+        l.objects,
+        percent(l.equal, l.objects)
+    );
+    if present {
+        eprintln!(
+            "offline vs exact, conformance corpus: {}/{} schemas agree ({:.1}%), {}/{} objects ({:.1}%)",
+            c.agreeing,
+            c.schemas,
+            percent(c.agreeing, c.schemas),
+            c.equal,
+            c.objects,
+            percent(c.equal, c.objects)
+        );
+    } else {
+        eprintln!(
+            "conformance corpus not found at {}: set RETORT_CONFORMANCE_DIR to measure it",
+            corpus_dir().display()
+        );
+    }
+    eprintln!("every disagreement: {}", path.display());
+}
