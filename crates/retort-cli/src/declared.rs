@@ -1,8 +1,12 @@
-//! Declared schema files (`schema/`) read exactly: loaded into a scratch database on a
-//! development server and introspected, so the catalog is PostgreSQL's own canonical form.
+//! Declared schema files (`schema/`) read into a catalog, two ways:
 //!
-//! SQL files run as they are, in the schema's file order. TOML files are read into one catalog
-//! and rendered as one script, which runs where the first TOML file stands in that order.
+//! - exactly, with a development database: loaded into a scratch database and introspected, so
+//!   the catalog is PostgreSQL's own canonical form. SQL files run as they are, in the schema's
+//!   file order. TOML files are read into one catalog and rendered as one script, which runs
+//!   where the first TOML file stands in that order;
+//! - offline, without one: `retort_declare::load` replays the files into a catalog in
+//!   PostgreSQL's canonical forms; what it keeps in a form that may differ from the server's is
+//!   reported as a warning.
 
 use std::path::Path;
 
@@ -12,27 +16,22 @@ use retort_introspect::conn::DatabaseUrl;
 use retort_introspect::scratch::{Script, catalog_of_scripts};
 use retort_introspect::{IntrospectOptions, Introspection};
 
-use crate::report::InputError;
-
 /// The environment variable holding the development database URL.
 pub const DEV_URL: &str = "RETORT_DEV_URL";
 
-/// The development database: `--dev-url`, else `$RETORT_DEV_URL`.
-fn dev_url(arg: Option<&str>) -> anyhow::Result<DatabaseUrl> {
+/// The development database: `--dev-url`, else `$RETORT_DEV_URL`; `None` for neither.
+fn dev_url(arg: Option<&str>) -> anyhow::Result<Option<DatabaseUrl>> {
     let text = match arg {
         Some(text) => text.to_owned(),
-        None => std::env::var(DEV_URL)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| {
-                InputError(format!(
-                    "reading schema files needs a development database, where retort creates and \
-                 drops a scratch database: pass --dev-url or set {DEV_URL}"
-                ))
-            })?,
+        None => match std::env::var(DEV_URL).ok().filter(|v| !v.is_empty()) {
+            Some(text) => text,
+            None => return Ok(None),
+        },
     };
-    text.parse::<DatabaseUrl>()
-        .context("the development database URL")
+    let url = text
+        .parse::<DatabaseUrl>()
+        .context("the development database URL")?;
+    Ok(Some(url))
 }
 
 /// The scripts that build the declared schema, in order.
@@ -67,15 +66,67 @@ fn scripts(source: &SchemaSource) -> anyhow::Result<Vec<Script>> {
     Ok(scripts)
 }
 
-/// Reads the declared schema at `path` through a scratch database on the development server
-/// (`--dev-url`, else `$RETORT_DEV_URL`).
-pub async fn read_exact(
+/// Reads the declared schema at `path`: through a scratch database on the development server
+/// (`--dev-url`, else `$RETORT_DEV_URL`) when there is one, else offline.
+pub async fn read(
     path: &Path,
     dev_url_arg: Option<&str>,
     options: &IntrospectOptions,
 ) -> anyhow::Result<Introspection> {
     let source = SchemaSource::load(path)?;
+    let Some(dev) = dev_url(dev_url_arg)? else {
+        return read_offline(&source, options);
+    };
     let scripts = scripts(&source)?;
-    let dev = dev_url(dev_url_arg)?;
     Ok(catalog_of_scripts(&dev, &scripts, options).await?)
+}
+
+/// The offline reading, with a warning on standard error for each approximation.
+fn read_offline(
+    source: &SchemaSource,
+    options: &IntrospectOptions,
+) -> anyhow::Result<Introspection> {
+    let loaded = retort_declare::load::load(source)?;
+    for approximation in &loaded.approximations {
+        eprintln!("warning: {}", approximation.at);
+    }
+    if !loaded.approximations.is_empty() {
+        eprintln!(
+            "warning: {} place(s) read offline may differ from what PostgreSQL stores; \
+             pass --dev-url (or set {DEV_URL}) to read the schema exactly",
+            loaded.approximations.len()
+        );
+    }
+    let mut catalog = loaded.catalog;
+    keep_schemas(&mut catalog, options);
+    Ok(Introspection {
+        catalog,
+        unsupported: Vec::new(),
+        // No server was asked.
+        server_version_num: 0,
+        queries: 0,
+    })
+}
+
+/// Leaves out the schemas `options` exclude, as introspection does.
+fn keep_schemas(catalog: &mut retort_catalog::Catalog, options: &IntrospectOptions) {
+    let keep = |schema: &str| {
+        (options.include_schemas.is_empty() || options.include_schemas.iter().any(|s| s == schema))
+            && !options.exclude_schemas.iter().any(|s| s == schema)
+    };
+    catalog.schemas.retain(|n, _| keep(n.as_str()));
+    catalog.collations.retain(|n, _| keep(n.schema.as_str()));
+    catalog.enums.retain(|n, _| keep(n.schema.as_str()));
+    catalog.domains.retain(|n, _| keep(n.schema.as_str()));
+    catalog
+        .composite_types
+        .retain(|n, _| keep(n.schema.as_str()));
+    catalog.sequences.retain(|n, _| keep(n.schema.as_str()));
+    catalog.tables.retain(|n, _| keep(n.schema.as_str()));
+    catalog.indexes.retain(|n, _| keep(n.schema.as_str()));
+    catalog.views.retain(|n, _| keep(n.schema.as_str()));
+    catalog.functions.retain(|n, _| keep(n.schema.as_str()));
+    catalog
+        .triggers
+        .retain(|n, _| keep(n.table.schema.as_str()));
 }

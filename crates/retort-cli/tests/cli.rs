@@ -446,15 +446,56 @@ async fn a_schema_file_that_does_not_load_is_named_with_line_column_and_caret() 
     assert_eq!(caret.find('^'), Some(7), "caret under column 8: {rest:?}");
 }
 
-#[test]
-fn schema_files_without_a_dev_database_are_refused_plainly() {
+#[tokio::test]
+async fn schema_files_without_a_dev_database_are_read_offline_to_the_same_catalog() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    std::fs::create_dir_all(dir.path().join("schema")).expect("mkdir");
-    std::fs::write(dir.path().join("schema/01_users.sql"), USERS_SQL).expect("write");
-    let run = retort_in(dir.path(), &["inspect", "schema"], &[]);
-    let line = run.usage_error();
-    assert!(line.contains("--dev-url"), "{line}");
+    std::fs::create_dir_all(dir.path().join("schema/tables")).expect("mkdir");
+    std::fs::write(dir.path().join("schema/tables/01_users.sql"), USERS_SQL).expect("write");
+    std::fs::write(dir.path().join("schema/tables/02_posts.sql"), POSTS_SQL).expect("write");
+    let offline = retort_in(dir.path(), &["inspect", "schema", "--format", "json"], &[]);
+    assert_eq!(offline.stderr, "", "nothing here is approximated");
+    let db = TestDb::new().await;
+    db.execute(&format!("{USERS_SQL}{POSTS_SQL}")).await;
+    let from_database = retort(&["inspect", &db.url(), "--format", "json"]);
+    assert_eq!(
+        json(offline.success()),
+        json(from_database.success()),
+        "offline reading must give the catalog PostgreSQL stores for the same SQL"
+    );
     let missing = retort_in(dir.path(), &["inspect", "nowhere"], &[]);
     let line = missing.usage_error();
     assert!(line.contains("nowhere"), "{line}");
+}
+
+#[test]
+fn an_offline_schema_error_is_named_with_line_column_and_caret() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir_all(dir.path().join("schema")).expect("mkdir");
+    std::fs::write(dir.path().join("schema/01_users.sql"), USERS_SQL).expect("write");
+    std::fs::write(
+        dir.path().join("schema/02_bad.sql"),
+        "CREATE TABLE bad (\n    id integr\n);\n",
+    )
+    .expect("write");
+    let run = retort_in(dir.path(), &["inspect", "schema"], &[]);
+    assert_eq!(run.code, Some(2), "stderr: {}", run.stderr);
+    assert_eq!(run.stdout, "", "a failure must not leave output");
+    let mut lines = run.stderr.lines();
+    let first = lines.next().expect("an error line");
+    assert!(
+        first.contains("schema/02_bad.sql:2:8: type \"integr\" does not exist"),
+        "{first}"
+    );
+    let rest: Vec<&str> = lines.collect();
+    let code = rest
+        .iter()
+        .find(|l| l.contains("    id integr"))
+        .expect("the offending line");
+    let caret = rest.iter().find(|l| l.contains('^')).expect("a caret line");
+    assert_eq!(
+        caret.find('^'),
+        code.find("integr"),
+        "caret under the type: {rest:?}"
+    );
+    assert_eq!(caret.matches('^').count(), "integr".len(), "{rest:?}");
 }

@@ -150,7 +150,8 @@ fn sources(version: u32) -> (Vec<Source>, Vec<Source>, bool) {
         local.push(Source {
             id: format!("fixtures/catalog/{}", fixture.name),
             sql: fixture.sql.clone(),
-            roles: Vec::new(),
+            // The fixtures grant to and name this role in policies.
+            roles: vec!["retort_app".to_owned()],
         });
     }
     let declare_dir =

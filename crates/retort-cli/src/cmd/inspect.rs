@@ -21,9 +21,10 @@ pub struct Args {
     /// other users.
     #[arg(value_name = "URL|PATH")]
     url: Option<String>,
-    /// Development database for reading schema files: retort creates a scratch database there,
-    /// loads the files, reads PostgreSQL's own catalog and drops it. Defaults to
-    /// $RETORT_DEV_URL. The user needs the CREATEDB privilege.
+    /// Development database for reading schema files exactly: retort creates a scratch
+    /// database there, loads the files, reads PostgreSQL's own catalog and drops it. Defaults
+    /// to $RETORT_DEV_URL; without either, schema files are read offline. The user needs the
+    /// CREATEDB privilege.
     #[arg(long = "dev-url", value_name = "URL")]
     dev_url: Option<String>,
     /// Read only this schema (repeatable); by default every schema except the system ones.
@@ -60,7 +61,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         unsupported,
         ..
     } = match args.url.as_deref().filter(|s| !s.contains("://")) {
-        Some(path) => declared::read_exact(Path::new(path), args.dev_url.as_deref(), &options)
+        Some(path) => declared::read(Path::new(path), args.dev_url.as_deref(), &options)
             .await
             .with_context(|| format!("reading the schema in {path}"))?,
         None => {

@@ -43,10 +43,8 @@ impl Loader {
                 .map(|n| format!("{} ", quote_ident(&fold(n))))
                 .unwrap_or_default();
             let mut text = format!("{mode_text}{name}{}", data_type.sql);
-            let in_signature = procedure || !matches!(mode, Some(ArgMode::Out));
-            if in_signature {
-                identity.push(text.clone());
-            }
+            // `pg_get_function_identity_arguments` lists every argument, OUT ones included.
+            identity.push(text.clone());
             if let Some(default) = &arg.default_expr {
                 let target = resolved(self, &data_type);
                 let d = ExprScope::empty(self).canonicalize(default, &Role::Default { target })?;

@@ -83,16 +83,40 @@ pub fn load_sql(display: &str, text: &str) -> Result<Loaded, SourceError> {
 #[derive(Debug, Clone)]
 pub(crate) struct Problem {
     pub message: String,
-    /// A narrower span inside the statement, relative to the statement's start.
-    pub span: Option<Range<usize>>,
+    /// Where in the statement: a span sqlparser gave (lines and columns in the statement's
+    /// text), and text to look for inside it to narrow it further.
+    pub near: Option<(sqlparser::tokenizer::Span, Option<String>)>,
 }
 
 impl Problem {
     pub fn new(message: impl Into<String>) -> Self {
         Problem {
             message: message.into(),
-            span: None,
+            near: None,
         }
+    }
+
+    /// Places the problem at `span` (unless it is placed already), at `needle` inside it when
+    /// given and found.
+    pub fn within(mut self, span: sqlparser::tokenizer::Span, needle: Option<&str>) -> Self {
+        if self.near.is_none() && span != sqlparser::tokenizer::Span::empty() {
+            self.near = Some((span, needle.map(str::to_owned)));
+        }
+        self
+    }
+
+    /// The byte range in `text` (a statement) the problem points at.
+    fn range_in(&self, text: &str) -> Option<Range<usize>> {
+        let (span, needle) = self.near.as_ref()?;
+        let start = sql::offset_of(text, span.start.line as usize, span.start.column as usize);
+        let end = sql::offset_of(text, span.end.line as usize, span.end.column as usize).max(start);
+        if let Some(needle) = needle {
+            let region = text[start..].to_ascii_lowercase();
+            if let Some(at) = region.find(&needle.to_ascii_lowercase()) {
+                return Some(start + at..start + at + needle.len());
+            }
+        }
+        Some(start..end)
     }
 }
 
@@ -208,7 +232,7 @@ impl Loader {
             let applied = self.apply(&statement);
             self.current = None;
             if let Err(problem) = applied {
-                let span = match problem.span {
+                let span = match problem.range_in(&statement.text) {
                     Some(inner) => {
                         statement.span.start + inner.start..statement.span.start + inner.end
                     }

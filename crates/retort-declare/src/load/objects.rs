@@ -479,6 +479,15 @@ impl Loader {
             Statement::CreateTable(table) => self.create_table(table, &Default::default()),
             Statement::CreateFunction(f) => self.create_function(f, &Default::default(), statement),
             Statement::CreateTrigger(t) => self.create_trigger(t, &[]),
+            Statement::CreateCollation(c) => self.create_collation(c),
+            Statement::Query(_) if is_setval(statement) => {
+                // pg_dump's `SELECT pg_catalog.setval(…)`: a sequence's position is data.
+                Ok(())
+            }
+            Statement::Insert(_) | Statement::Update { .. } | Statement::Delete(_) => {
+                self.approximate("data statements change no schema: not applied offline");
+                Ok(())
+            }
             other => Err(Problem::new(format!(
                 "`{}` is not read offline: use a development database (--dev-url)",
                 first_words(&other.to_string())
@@ -534,9 +543,10 @@ impl Loader {
             RetortStatement::CreateDomain(domain) => self.create_domain(domain),
             RetortStatement::AlterDomain { name, action } => self.alter_domain(name, action),
             RetortStatement::AlterIndexAttachPartition { .. } => Ok(()),
-            RetortStatement::AlterViewColumnDefault { .. } => Err(Problem::new(
-                "view column defaults are not managed: use a development database",
-            )),
+            RetortStatement::AlterViewColumnDefault { .. } => {
+                self.approximate("view column defaults are not managed: left out");
+                Ok(())
+            }
         }
     }
 
@@ -709,6 +719,115 @@ impl Loader {
                 "DROP {other} is not read offline: use a development database"
             ))),
         }
+    }
+
+    fn create_collation(&mut self, c: &sqlparser::ast::CreateCollation) -> Result<()> {
+        use retort_catalog::{Collation, CollationProvider};
+        use sqlparser::ast::CreateCollationDefinition as Def;
+        let q = self.new_name(&c.name)?;
+        if self.catalog.collations.contains_key(&q) {
+            if c.if_not_exists {
+                return Ok(());
+            }
+            return Err(Problem::new(format!("collation \"{q}\" already exists")));
+        }
+        let mut collation = Collation {
+            name: q.clone(),
+            provider: CollationProvider::Libc,
+            locale: None,
+            lc_collate: None,
+            lc_ctype: None,
+            deterministic: true,
+            rules: None,
+            comment: None,
+        };
+        match &c.definition {
+            Def::From(existing) => {
+                let from = self.resolve_collation(existing)?;
+                match self.catalog.collations.get(&from) {
+                    Some(user) => {
+                        collation = Collation {
+                            name: q,
+                            comment: None,
+                            ..user.clone()
+                        }
+                    }
+                    None => {
+                        let n = from.name.as_str();
+                        if !matches!(n, "C" | "POSIX" | "ucs_basic") {
+                            return Err(Problem::new(format!(
+                                "collation \"{n}\" is the server's: copying it is read only \
+                                 with a development database"
+                            )));
+                        }
+                        let locale = if n == "ucs_basic" { "C" } else { n };
+                        collation.lc_collate = Some(locale.to_owned());
+                        collation.lc_ctype = Some(locale.to_owned());
+                    }
+                }
+            }
+            Def::Options(options) => {
+                let mut locale = None;
+                for o in options {
+                    let sqlparser::ast::SqlOption::KeyValue { key, value } = o else {
+                        return Err(Problem::new(format!("unexpected collation option `{o}`")));
+                    };
+                    let v = match value {
+                        sqlparser::ast::Expr::Value(v) => match &v.value {
+                            sqlparser::ast::Value::SingleQuotedString(s) => s.clone(),
+                            other => other.to_string(),
+                        },
+                        sqlparser::ast::Expr::Identifier(i) => fold(i),
+                        other => other.to_string(),
+                    };
+                    match fold(key).as_str() {
+                        "provider" => {
+                            collation.provider = match v.to_ascii_lowercase().as_str() {
+                                "icu" => CollationProvider::Icu,
+                                "builtin" => CollationProvider::Builtin,
+                                "libc" => CollationProvider::Libc,
+                                other => {
+                                    return Err(Problem::new(format!(
+                                        "unknown collation provider {other}"
+                                    )));
+                                }
+                            }
+                        }
+                        "locale" => locale = Some(v),
+                        "lc_collate" => collation.lc_collate = Some(v),
+                        "lc_ctype" => collation.lc_ctype = Some(v),
+                        "deterministic" => {
+                            collation.deterministic = !matches!(
+                                v.to_ascii_lowercase().as_str(),
+                                "false" | "off" | "0" | "no"
+                            )
+                        }
+                        "rules" => collation.rules = Some(v),
+                        "version" => {}
+                        other => {
+                            return Err(Problem::new(format!("unknown collation option {other}")));
+                        }
+                    }
+                }
+                match collation.provider {
+                    CollationProvider::Libc => {
+                        if let Some(l) = locale {
+                            collation.lc_collate.get_or_insert(l.clone());
+                            collation.lc_ctype.get_or_insert(l);
+                        }
+                    }
+                    _ => {
+                        self.approximate(
+                            "an ICU locale is kept as written; PostgreSQL 16 and later store \
+                             it canonicalized",
+                        );
+                        collation.locale = locale;
+                    }
+                }
+            }
+        }
+        self.catalog.insert(collation);
+        Ok(())
     }
 
     fn create_sequence(&mut self, s: &Statement, unlogged: bool) -> Result<()> {
@@ -906,6 +1025,7 @@ impl Loader {
         not_valid: bool,
     ) -> Result<DomainCheck> {
         let mut scope = ExprScope::empty(self);
+        scope.domain = true;
         scope
             .columns
             .push(("value".to_owned(), resolved(self, &d.base_type)));
@@ -1173,6 +1293,9 @@ impl Loader {
                     .ok_or_else(|| missing("schema"))?
                     .comment = text;
             }
+            CommentKind::Extension if parts.last().is_some_and(|p| p == "plpgsql") => {
+                // plpgsql is part of every database and not managed.
+            }
             CommentKind::Extension => {
                 let n = Ident::new(parts.last().cloned().unwrap_or_default());
                 self.catalog
@@ -1366,6 +1489,15 @@ impl Loader {
             })
             .map(|t| t.name.clone())
     }
+}
+
+/// Whether a query is `SELECT [pg_catalog.]setval(…)` alone.
+fn is_setval(statement: &ParsedStatement) -> bool {
+    let text = statement.text.trim_start().to_ascii_lowercase();
+    let rest = text.strip_prefix("select").map(str::trim_start);
+    rest.is_some_and(|r| {
+        (r.starts_with("pg_catalog.setval(") || r.starts_with("setval(")) && !r.contains(" from ")
+    })
 }
 
 /// The first few words of a statement, for messages.

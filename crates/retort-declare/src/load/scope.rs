@@ -107,6 +107,16 @@ pub(crate) fn resolve_type(loader: &Loader, data_type: &DataType) -> Result<Type
         )));
     };
     let parts = name_parts(name)?;
+    if let [schema, type_name] = parts.as_slice()
+        && schema == "information_schema"
+    {
+        // The SQL-standard domains PostgreSQL keeps in information_schema.
+        let q = QualifiedName::new(schema.as_str(), type_name.as_str());
+        return Ok(TypeRef {
+            sql: format!("{}{suffix}", qualified_type_sql(&q)),
+            user_type: Some(q),
+        });
+    }
     let Some((qualified, kind)) = lookup_user_type(loader, &parts) else {
         return Err(Problem::new(format!("type \"{written}\" does not exist")));
     };
@@ -130,11 +140,9 @@ pub(crate) fn resolve_type(loader: &Loader, data_type: &DataType) -> Result<Type
 
 /// The [`ResolvedType`] of a catalog type text.
 pub(crate) fn resolved(loader: &Loader, type_ref: &TypeRef) -> ResolvedType {
+    // An array of a user type carries its element's kind.
     let kind = match &type_ref.user_type {
-        Some(name) if !type_ref.sql.ends_with("[]") => {
-            user_type_kind(&loader.catalog, name).unwrap_or(TypeKind::Other)
-        }
-        Some(_) => TypeKind::Other,
+        Some(name) => user_type_kind(&loader.catalog, name).unwrap_or(TypeKind::Other),
         None => TypeKind::Builtin,
     };
     ResolvedType {
@@ -150,6 +158,8 @@ pub(crate) struct ExprScope<'a> {
     /// `new`/`old` in a trigger condition).
     pub columns: Vec<(String, ResolvedType)>,
     pub qualifiers: Vec<String>,
+    /// A domain's CHECK condition (`VALUE` is the value checked).
+    pub domain: bool,
 }
 
 impl<'a> ExprScope<'a> {
@@ -158,6 +168,7 @@ impl<'a> ExprScope<'a> {
             loader,
             columns: Vec::new(),
             qualifiers: Vec::new(),
+            domain: false,
         }
     }
 
@@ -174,6 +185,7 @@ impl<'a> ExprScope<'a> {
                 .map(|c| (c.name.as_str().to_owned(), resolved(loader, &c.data_type)))
                 .collect(),
             qualifiers: vec![relation.name.as_str().to_owned()],
+            domain: false,
         }
     }
 
@@ -247,6 +259,10 @@ impl Scope for ExprScope<'_> {
             }
         }
         None
+    }
+
+    fn domain_check(&self) -> Option<bool> {
+        Some(self.domain)
     }
 
     fn sequence(&self, schema: Option<&str>, name: &str) -> Option<String> {

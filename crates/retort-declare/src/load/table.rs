@@ -18,10 +18,12 @@ use sqlparser::ast::{
     TableConstraint,
 };
 
+use sqlparser::ast::Spanned as _;
+
 use super::names::{Taken, index_column_names, name_addition};
 use super::scope::{ExprScope, resolved};
 use super::{Loader, Problem, Result, fold, fold_ident, name_parts};
-use crate::canon::expr::Role;
+use crate::canon::expr::{Role, TypeKind};
 use crate::canon::types::serial_kind;
 use crate::sql::{AlterTableAction, PartitionBound, TableExtras};
 
@@ -52,6 +54,12 @@ enum PendingKind {
     },
     ForeignKey(Box<ForeignKeyConstraint>, Vec<String>),
     Exclusion(Box<sqlparser::ast::ExcludeConstraint>),
+    /// `PRIMARY KEY USING INDEX i` / `UNIQUE USING INDEX i`: the index becomes the
+    /// constraint's.
+    UsingIndex {
+        primary: bool,
+        index: String,
+    },
 }
 
 fn characteristics(c: &Option<ConstraintCharacteristics>) -> (bool, bool) {
@@ -379,7 +387,8 @@ impl Loader {
         let mut pending: Vec<Pending> = Vec::new();
         let mut sequences: Vec<Sequence> = Vec::new();
         for column in &create.columns {
-            self.column(&mut table, column, &mut pending, &mut sequences)?;
+            self.column(&mut table, column, &mut pending, &mut sequences)
+                .map_err(|p| p.within(column.span(), None))?;
         }
         for (i, constraint) in create.constraints.iter().enumerate() {
             let mut p = table_constraint(constraint)?;
@@ -438,7 +447,9 @@ impl Loader {
                     .map(|c| c.data_type.clone())
                     .ok_or_else(|| Problem::new(format!("column \"{name}\" does not exist")))?
             }
-            None => self.resolve_type(&def.data_type)?,
+            None => self
+                .resolve_type(&def.data_type)
+                .map_err(|p| p.within(def.span(), Some(&written)))?,
         };
         let existing = table.columns.iter().position(|c| c.name.as_str() == name);
         let mut column = match existing {
@@ -497,6 +508,13 @@ impl Loader {
             match &option.option {
                 ColumnOption::Null => {}
                 ColumnOption::NotNull => column.not_null = true,
+                ColumnOption::Default(expr)
+                    if !matches!(target.kind, TypeKind::Domain { .. })
+                        && crate::canon::expr::is_null_default(expr) =>
+                {
+                    // PostgreSQL keeps no default for a bare NULL.
+                    column.default = None;
+                }
                 ColumnOption::Default(expr) => {
                     let columns_scope = ExprScope::empty(self);
                     let text = columns_scope.canonicalize(
@@ -844,6 +862,71 @@ impl Loader {
                         "excl",
                     )
                 }
+                PendingKind::UsingIndex { primary, index } => {
+                    let key = QualifiedName::new(name.schema.clone(), index.as_str());
+                    let Some(ix) = self.catalog.indexes.get(&key).filter(|i| i.table == *name)
+                    else {
+                        return Err(Problem::new(format!(
+                            "index \"{index}\" of table \"{name}\" does not exist"
+                        )));
+                    };
+                    if !ix.unique || ix.predicate.is_some() {
+                        return Err(Problem::new(format!(
+                            "index \"{index}\" is not a unique index on plain columns"
+                        )));
+                    }
+                    let mut columns = Vec::new();
+                    for k in &ix.keys {
+                        match &k.key {
+                            IndexKey::Column(c) => columns.push(c.clone()),
+                            IndexKey::Expression(_) => {
+                                return Err(Problem::new(format!(
+                                    "index \"{index}\" contains expressions"
+                                )));
+                            }
+                        }
+                    }
+                    let include = ix.include.clone();
+                    let index_options = ix.options.clone();
+                    let nulls_not_distinct = ix.nulls_not_distinct;
+                    let index_comment = ix.comment.clone();
+                    self.catalog.indexes.remove(&key);
+                    if primary {
+                        let table = self.table_mut(name)?;
+                        for c in &mut table.columns {
+                            if columns.contains(&c.name) {
+                                c.not_null = true;
+                            }
+                        }
+                    }
+                    let kind = if primary {
+                        ConstraintKind::PrimaryKey {
+                            columns,
+                            include,
+                            index_options,
+                        }
+                    } else {
+                        ConstraintKind::Unique {
+                            columns,
+                            include,
+                            nulls_not_distinct,
+                            index_options,
+                        }
+                    };
+                    self.insert_constraint(
+                        name,
+                        Constraint {
+                            name: p.name.unwrap_or(index).as_str().into(),
+                            kind,
+                            deferrable: p.deferrable,
+                            initially_deferred: p.initially_deferred,
+                            not_valid: false,
+                            comment: None,
+                            index_comment,
+                        },
+                    )?;
+                    continue;
+                }
                 _ => continue,
             };
             let cname = match p.name {
@@ -881,7 +964,9 @@ impl Loader {
                 continue;
             };
             let columns = idents(&fk.columns);
-            let references = self.resolve_table(&fk.foreign_table)?;
+            let references = self
+                .resolve_table(&fk.foreign_table)
+                .map_err(|p| p.within(fk.foreign_table.span(), None))?;
             let referenced_columns = if fk.referred_columns.is_empty() {
                 let target = &self.catalog.tables[&references];
                 match target.primary_key().map(|c| &c.kind) {
@@ -1036,7 +1121,9 @@ impl Loader {
     }
 
     pub(super) fn create_index(&mut self, create: &CreateIndex, only: bool) -> Result<()> {
-        let table_name = self.resolve_relation(&create.table_name)?;
+        let table_name = self
+            .resolve_relation(&create.table_name)
+            .map_err(|p| p.within(create.table_name.span(), None))?;
         let columns = match self.catalog.tables.get(&table_name) {
             Some(t) => t.columns.clone(),
             None => {
@@ -1342,10 +1429,16 @@ impl Loader {
                     }
                     AlterColumnOperation::SetDefault { value } => {
                         let target = resolved(self, &target);
-                        let text = ExprScope::empty(self)
-                            .canonicalize(value, &Role::Default { target })?;
-                        self.column_mut(name, column_name)?.default =
-                            Some(retort_catalog::SqlExpr::new(text));
+                        let default = if !matches!(target.kind, TypeKind::Domain { .. })
+                            && crate::canon::expr::is_null_default(value)
+                        {
+                            None
+                        } else {
+                            let text = ExprScope::empty(self)
+                                .canonicalize(value, &Role::Default { target })?;
+                            Some(retort_catalog::SqlExpr::new(text))
+                        };
+                        self.column_mut(name, column_name)?.default = default;
                     }
                     AlterColumnOperation::DropDefault => {
                         self.column_mut(name, column_name)?.default = None
@@ -1614,6 +1707,14 @@ fn table_constraint(constraint: &TableConstraint) -> Result<Pending> {
             &ex.name,
             &ex.characteristics,
             PendingKind::Exclusion(Box::new(ex.clone())),
+        ),
+        TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => base(
+            &u.name,
+            &u.characteristics,
+            PendingKind::UsingIndex {
+                primary: matches!(constraint, TableConstraint::PrimaryKeyUsingIndex(_)),
+                index: fold(&u.index_name),
+            },
         ),
         other => {
             return Err(Problem::new(format!(

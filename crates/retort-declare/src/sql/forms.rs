@@ -478,9 +478,10 @@ fn sequence_options(parser: &mut Parser, c: &mut SequenceClauses) -> Result<(), 
             c.options
                 .push(SequenceOptions::Cache(parser.parse_number()?));
         } else if eat_words(parser, &["CYCLE"]) {
-            c.options.push(SequenceOptions::Cycle(true));
-        } else if eat_words(parser, &["NO", "CYCLE"]) {
+            // sqlparser's flag means `NO CYCLE`.
             c.options.push(SequenceOptions::Cycle(false));
+        } else if eat_words(parser, &["NO", "CYCLE"]) {
+            c.options.push(SequenceOptions::Cycle(true));
         } else if eat_words(parser, &["OWNED", "BY"]) {
             c.owned_by = Some(if eat_words(parser, &["NONE"]) {
                 OwnedBy::None

@@ -295,7 +295,7 @@ fn locate(text: &str, error: &ParserError) -> (usize, String) {
 }
 
 /// Byte offset of 1-based `line` and character `column` in `text` (clamped to the text).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut line_start = 0;
     for _ in 1..line {
         match text[line_start..].find('\n') {
