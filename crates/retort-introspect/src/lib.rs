@@ -3,7 +3,9 @@
 //! All catalog SQL lives in `src/queries/*.sql`, one file per object kind. Each runs exactly once
 //! per introspection, set-based and pipelined on one connection, inside one read-only
 //! repeatable-read transaction with an empty `search_path` (so every expression PostgreSQL prints
-//! names user objects schema-qualified). The number of queries does not depend on the schema.
+//! names user objects schema-qualified) and fixed `TimeZone` (UTC), `DateStyle`,
+//! `IntervalStyle` and `extra_float_digits` (so constants print the same whatever the server's
+//! or the role's settings). The number of queries does not depend on the schema.
 //!
 //! Objects owned by extensions, system schemas and temporary schemas are left out. Objects in
 //! the managed schemas that the catalog cannot represent are listed in
@@ -134,7 +136,11 @@ pub async fn introspect(
             "begin",
             "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; \
              SELECT pg_catalog.set_config('search_path', '', true); \
-             SELECT pg_catalog.set_config('work_mem', '64MB', true);",
+             SELECT pg_catalog.set_config('work_mem', '64MB', true); \
+             SELECT pg_catalog.set_config('TimeZone', 'UTC', true); \
+             SELECT pg_catalog.set_config('DateStyle', 'ISO, MDY', true); \
+             SELECT pg_catalog.set_config('IntervalStyle', 'postgres', true); \
+             SELECT pg_catalog.set_config('extra_float_digits', '1', true);",
         )
         .await?;
     let result = read_all(&mut session, options).await;

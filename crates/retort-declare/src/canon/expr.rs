@@ -23,12 +23,14 @@
 //! SQL syntax) as PostgreSQL 15 prints them.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use retort_sql::quote::{is_quoted_keyword, quote_ident, quote_literal};
 use sqlparser::ast::{
     BinaryOperator, CastKind, CeilFloorKind, DataType, DateTimeField, Expr, Function, FunctionArg,
-    FunctionArgExpr, FunctionArguments, Ident, ObjectName, TrimWhereField, UnaryOperator, Value,
+    FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Ident, ObjectName, OrderByExpr,
+    OrderBySort, Query, TrimWhereField, UnaryOperator, Value, WindowType,
 };
 
 use super::types::canonical_builtin;
@@ -127,7 +129,11 @@ type R<T> = Result<T, ExprError>;
 
 /// The canonical text of `expr` in `role`, as PostgreSQL stores and prints it.
 pub fn canonicalize(expr: &Expr, role: &Role, scope: &dyn Scope) -> Result<String, ExprError> {
-    let mut a = Analyzer { scope, depth: 0 };
+    let mut a = Analyzer {
+        scope,
+        hooks: None,
+        depth: 0,
+    };
     let typed = a.analyze(expr)?;
     let typed = match role {
         Role::Default { target } | Role::Generated { target } => {
@@ -175,7 +181,11 @@ pub fn canonicalize(expr: &Expr, role: &Role, scope: &dyn Scope) -> Result<Strin
 
 /// The type PostgreSQL gives `expr` (format_type spelling), without printing it.
 pub fn infer_type(expr: &Expr, scope: &dyn Scope) -> Result<ResolvedType, ExprError> {
-    let mut a = Analyzer { scope, depth: 0 };
+    let mut a = Analyzer {
+        scope,
+        hooks: None,
+        depth: 0,
+    };
     let typed = a.analyze(expr)?;
     Ok(typed.ty.to_resolved())
 }
@@ -968,6 +978,44 @@ enum Node {
     SqlValue {
         text: String,
     },
+    /// A subquery in an expression (`SubLink`).
+    SubLink {
+        kind: SubLinkKind,
+        test: Option<Box<Typed>>,
+        query: Rc<dyn SubqueryText>,
+    },
+    /// An aggregate (`Aggref`) or window function call (`WindowFunc`, `over` set).
+    Agg {
+        name: String,
+        star: bool,
+        distinct: bool,
+        args: Vec<Typed>,
+        order: Vec<SortKey>,
+        filter: Option<Box<Typed>>,
+        over: Option<WindowDef>,
+    },
+}
+
+#[derive(Clone, Debug)]
+enum SubLinkKind {
+    Expr,
+    Exists,
+    /// `x op ANY (subquery)`; `=` prints as IN.
+    Any(String),
+}
+
+/// One ORDER BY item: the expression and its direction.
+#[derive(Clone, Debug)]
+struct SortKey {
+    expr: Typed,
+    desc: bool,
+    nulls_first: bool,
+}
+
+#[derive(Clone, Debug)]
+struct WindowDef {
+    partition: Vec<Typed>,
+    order: Vec<SortKey>,
 }
 
 #[derive(Clone, Debug)]
@@ -991,6 +1039,8 @@ fn contains_var(t: &Typed) -> bool {
     match &t.node {
         Node::Var { .. } | Node::DomainValue => true,
         Node::Const { .. } | Node::SqlValue { .. } => false,
+        Node::SubLink { test, .. } => test.as_deref().is_some_and(contains_var),
+        Node::Agg { args, filter, .. } => any(args) || filter.as_deref().is_some_and(contains_var),
         Node::Op { args, .. }
         | Node::Func { args, .. }
         | Node::Bool { args, .. }
@@ -1044,6 +1094,25 @@ fn check_resolved(t: &Typed) -> R<()> {
         }),
         Node::Cast { arg, .. } | Node::NullTest { arg, .. } | Node::BoolTest { arg, .. } => {
             check_resolved(arg)
+        }
+        Node::SubLink { test, .. } => test.as_deref().map_or(Ok(()), check_resolved),
+        Node::Agg {
+            args,
+            order,
+            filter,
+            over,
+            ..
+        } => {
+            all(args)?;
+            order.iter().try_for_each(|k| check_resolved(&k.expr))?;
+            if let Some(f) = filter {
+                check_resolved(f)?;
+            }
+            if let Some(w) = over {
+                all(&w.partition)?;
+                w.order.iter().try_for_each(|k| check_resolved(&k.expr))?;
+            }
+            Ok(())
         }
         Node::Case {
             arg,
@@ -1941,6 +2010,8 @@ fn write_json(v: &JsonValue, out: &mut String) {
 
 struct Analyzer<'a> {
     scope: &'a dyn Scope,
+    /// Set inside a query (a view's body): columns of its relations, aggregates, subqueries.
+    hooks: Option<&'a dyn QueryHooks>,
     depth: usize,
 }
 
@@ -2122,6 +2193,19 @@ impl Analyzer<'_> {
                 coerce(lit, &Ty::builtin("interval"), Coercion::Explicit)
             }
             Expr::Function(f) => self.function(f),
+            Expr::Subquery(q) => self.sublink(SubLinkKind::Expr, None, q),
+            Expr::Exists { subquery, negated } => {
+                let t = self.sublink(SubLinkKind::Exists, None, subquery)?;
+                Ok(if *negated { not(t) } else { t })
+            }
+            Expr::InSubquery {
+                expr,
+                subquery,
+                negated,
+            } => {
+                let t = self.sublink(SubLinkKind::Any("=".into()), Some(expr), subquery)?;
+                Ok(if *negated { not(t) } else { t })
+            }
             Expr::Case {
                 operand,
                 conditions,
@@ -2298,6 +2382,16 @@ impl Analyzer<'_> {
     }
 
     fn column(&mut self, qualifier: Option<&str>, name: &str, unquoted: bool) -> R<Typed> {
+        if let Some(h) = self.hooks {
+            let c = h.column(qualifier, name)?;
+            return Ok(typed(
+                Node::Var {
+                    prefix: c.prefix,
+                    name: c.name,
+                },
+                Ty::from_resolved(&c.ty)?,
+            ));
+        }
         if qualifier.is_none() && name == "value" && unquoted {
             match self.scope.domain_check() {
                 Some(true) => {
@@ -2847,6 +2941,11 @@ impl Analyzer<'_> {
 
     fn function(&mut self, f: &Function) -> R<Typed> {
         let parts = object_parts(&f.name)?;
+        if self.hooks.is_some()
+            && let Some(t) = self.aggregate(&parts, f)?
+        {
+            return Ok(t);
+        }
         let args = self.function_args(f)?;
         let unquoted = f
             .name
@@ -3428,7 +3527,9 @@ fn is_simple(t: &Typed, parent: Parent<'_>) -> bool {
         | Node::NullIf { .. }
         | Node::Func { .. }
         | Node::SqlSyntax { .. }
+        | Node::Agg { .. }
         | Node::Case { .. } => true,
+        Node::SubLink { .. } => false,
         Node::Cast { arg, form, .. } => match form {
             CastForm::Func => true,
             _ => is_simple(arg, Parent::OtherCast),
@@ -3552,7 +3653,7 @@ impl Printer {
             self.buf.pop();
         }
         self.buf.push('\n');
-        let n = self.indent.max(0) + plus;
+        let n = indent_amount(self.indent) + plus;
         for _ in 0..n {
             self.buf.push(' ');
         }
@@ -3632,9 +3733,41 @@ impl Printer {
             "numeric" => needlabel || ty.has_typmod(),
             _ => true,
         };
-        if label {
+        if label || showtype > 0 {
             self.buf.push_str("::");
             self.buf.push_str(&ty.label()?);
+        }
+        Ok(())
+    }
+
+    /// `get_rule_sortgroupclause`: a constant with its label, a function call in parentheses.
+    fn sortgroup(&mut self, t: &Typed) -> R<()> {
+        match &t.node {
+            Node::Const { value } => self.constant(value.as_deref(), &t.ty, 1),
+            Node::Func { .. }
+            | Node::SqlSyntax { .. }
+            | Node::Agg { .. }
+            | Node::Cast {
+                form: CastForm::Func,
+                ..
+            } => {
+                self.buf.push('(');
+                self.expr(t, true, Parent::Top)?;
+                self.buf.push(')');
+                Ok(())
+            }
+            _ => self.expr(t, true, Parent::Top),
+        }
+    }
+
+    /// `get_rule_orderby`.
+    fn sort_keys(&mut self, keys: &[SortKey]) -> R<()> {
+        for (i, k) in keys.iter().enumerate() {
+            if i > 0 {
+                self.buf.push_str(", ");
+            }
+            self.sortgroup(&k.expr)?;
+            self.buf.push_str(sort_suffix(k.desc, k.nulls_first));
         }
         Ok(())
     }
@@ -3811,6 +3944,84 @@ impl Printer {
                     .push_str(if *greatest { "GREATEST(" } else { "LEAST(" });
                 self.list(args, Parent::Separated)?;
                 self.buf.push(')');
+            }
+            Node::SubLink { kind, test, query } => {
+                self.buf.push('(');
+                if let Some(t) = test {
+                    self.expr(t, true, Parent::Other)?;
+                }
+                let need_paren = match kind {
+                    SubLinkKind::Expr => false,
+                    SubLinkKind::Exists => {
+                        self.buf.push_str("EXISTS ");
+                        true
+                    }
+                    SubLinkKind::Any(op) => {
+                        if op == "=" {
+                            self.buf.push_str(" IN ");
+                        } else {
+                            self.buf.push_str(&format!(" {op} ANY "));
+                        }
+                        true
+                    }
+                };
+                if need_paren {
+                    self.buf.push('(');
+                }
+                let text = query.text(self.indent)?;
+                self.buf.push_str(&text);
+                self.buf.push_str(if need_paren { "))" } else { ")" });
+            }
+            Node::Agg {
+                name,
+                star,
+                distinct,
+                args,
+                order,
+                filter,
+                over,
+            } => {
+                self.buf.push_str(name);
+                self.buf.push('(');
+                if *distinct {
+                    self.buf.push_str("DISTINCT ");
+                }
+                if *star {
+                    self.buf.push('*');
+                } else {
+                    self.list(args, Parent::FuncCall)?;
+                }
+                if !order.is_empty() {
+                    self.buf.push_str(" ORDER BY ");
+                    self.sort_keys(order)?;
+                }
+                if let Some(f) = filter {
+                    self.buf.push_str(") FILTER (WHERE ");
+                    self.expr(f, false, Parent::Top)?;
+                }
+                self.buf.push(')');
+                if let Some(w) = over {
+                    self.buf.push_str(" OVER (");
+                    let mut space = false;
+                    if !w.partition.is_empty() {
+                        self.buf.push_str("PARTITION BY ");
+                        for (i, p) in w.partition.iter().enumerate() {
+                            if i > 0 {
+                                self.buf.push_str(", ");
+                            }
+                            self.sortgroup(p)?;
+                        }
+                        space = true;
+                    }
+                    if !w.order.is_empty() {
+                        if space {
+                            self.buf.push(' ');
+                        }
+                        self.buf.push_str("ORDER BY ");
+                        self.sort_keys(&w.order)?;
+                    }
+                    self.buf.push(')');
+                }
             }
             Node::Case {
                 arg,
@@ -5004,6 +5215,590 @@ uuid	U	f\n\
 xid	U	f\n\
 xid8	U	f\n\
 xml	U	f\n\
+";
+
+// ---------------------------------------------------------------------------------------------
+// Expressions inside a query (a view's body): columns of several relations printed with their
+// range-table names, aggregates, window functions and subqueries.
+
+/// A column an expression inside a query can see, as it prints.
+#[derive(Clone, Debug)]
+pub(crate) struct QueryColumn {
+    /// The quoted range-table name printed before the column; None prints it unqualified.
+    pub prefix: Option<String>,
+    pub name: String,
+    pub ty: ResolvedType,
+}
+
+/// A subquery inside an expression, printed at a given indentation level.
+pub(crate) trait SubqueryText: std::fmt::Debug {
+    fn text(&self, indent: i32) -> R<String>;
+}
+
+/// An analysed subquery: how it prints and the types of its output columns.
+pub(crate) struct Subquery {
+    pub text: Rc<dyn SubqueryText>,
+    pub columns: Vec<ResolvedType>,
+}
+
+/// What the query around an expression answers.
+pub(crate) trait QueryHooks {
+    /// A column reference (`qualifier` the range-table name written before it).
+    fn column(&self, qualifier: Option<&str>, name: &str) -> R<QueryColumn>;
+    /// A subquery in an expression, analysed with the current query as its parent.
+    fn subquery(&self, query: &Query) -> R<Subquery>;
+}
+
+/// An analysed expression inside a query.
+#[derive(Clone, Debug)]
+pub(crate) struct QueryExpr(Typed);
+
+/// Analyses `expr` inside a query.
+pub(crate) fn analyze_query_expr(
+    expr: &Expr,
+    scope: &dyn Scope,
+    hooks: &dyn QueryHooks,
+) -> R<QueryExpr> {
+    let mut a = Analyzer {
+        scope,
+        hooks: Some(hooks),
+        depth: 0,
+    };
+    Ok(QueryExpr(a.analyze(expr)?))
+}
+
+/// The common type of several columns' types (`select_common_type`), unknowns left out by
+/// the caller.
+pub(crate) fn common_query_type(types: &[ResolvedType]) -> R<ResolvedType> {
+    let tys = types.iter().map(Ty::from_resolved).collect::<R<Vec<_>>>()?;
+    Ok(common_type_of(&tys)?.to_resolved())
+}
+
+/// The spelling of `t` without its type modifier.
+pub(crate) fn type_without_typmod(t: &ResolvedType) -> R<ResolvedType> {
+    Ok(Ty::from_resolved(t)?.base_name_only().to_resolved())
+}
+
+/// ` DESC`, ` NULLS FIRST`, ... as `get_rule_orderby` prints a direction.
+pub(crate) fn sort_suffix(desc: bool, nulls_first: bool) -> &'static str {
+    match (desc, nulls_first) {
+        (false, false) => "",
+        (false, true) => " NULLS FIRST",
+        (true, true) => " DESC",
+        (true, false) => " DESC NULLS LAST",
+    }
+}
+
+/// `appendContextKeyword`'s indentation for a level (deep levels wrap).
+pub(crate) fn indent_amount(level: i32) -> i32 {
+    const LIMIT: i32 = 40;
+    if level < LIMIT {
+        level.max(0)
+    } else {
+        (LIMIT + (level - LIMIT) / 4) % LIMIT
+    }
+}
+
+/// The direction of an ORDER BY item: (descending, nulls first).
+pub(crate) fn sort_direction(o: &OrderByExpr) -> R<(bool, bool)> {
+    if o.with_fill.is_some() {
+        return err("ORDER BY ... WITH FILL");
+    }
+    let desc = match o.options.sort {
+        None | Some(OrderBySort::Asc) => false,
+        Some(OrderBySort::Desc) => true,
+        Some(_) => return err("ORDER BY ... USING"),
+    };
+    Ok((desc, o.options.nulls_first.unwrap_or(desc)))
+}
+
+impl QueryExpr {
+    /// A plain column reference.
+    pub(crate) fn var(c: &QueryColumn) -> R<QueryExpr> {
+        Ok(QueryExpr(typed(
+            Node::Var {
+                prefix: c.prefix.clone(),
+                name: c.name.clone(),
+            },
+            Ty::from_resolved(&c.ty)?,
+        )))
+    }
+
+    pub(crate) fn ty(&self) -> ResolvedType {
+        self.0.ty.to_resolved()
+    }
+
+    pub(crate) fn is_unknown(&self) -> bool {
+        self.0.ty.is_unknown()
+    }
+
+    /// The column name when the expression is a plain column reference.
+    pub(crate) fn var_name(&self) -> Option<&str> {
+        match &self.0.node {
+            Node::Var { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn is_const(&self) -> bool {
+        matches!(self.0.node, Node::Const { .. })
+    }
+
+    /// A constant integer's value (for `ORDER BY 2`).
+    pub(crate) fn const_int(&self) -> Option<i64> {
+        match &self.0.node {
+            Node::Const { value: Some(v) } if self.0.ty.name == "integer" => v.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// Coerced to `target` as an implicit cast would.
+    pub(crate) fn coerce_to(self, target: &ResolvedType) -> R<QueryExpr> {
+        let t = Ty::from_resolved(target)?;
+        Ok(QueryExpr(coerce(self.0, &t, Coercion::Implicit)?))
+    }
+
+    /// A WHERE/HAVING/ON condition: boolean, unknown literals coerced.
+    pub(crate) fn condition(self) -> R<QueryExpr> {
+        Ok(QueryExpr(coerce_bool(self.0)?))
+    }
+
+    /// Refuses a tree that still holds a literal of unknown type.
+    pub(crate) fn check(&self) -> R<()> {
+        check_resolved(&self.0)
+    }
+
+    /// Whether the type has the default btree ordering ORDER BY needs.
+    pub(crate) fn orderable(&self) -> bool {
+        has_btree_order(&self.0.ty)
+    }
+
+    fn printer(indent: i32) -> Printer {
+        Printer {
+            buf: String::new(),
+            pretty: false,
+            indent,
+        }
+    }
+
+    /// `get_rule_expr` at indentation level `indent`.
+    pub(crate) fn print(&self, indent: i32, showimplicit: bool) -> R<String> {
+        self.check()?;
+        let mut p = Self::printer(indent);
+        p.expr(&self.0, showimplicit, Parent::Top)?;
+        Ok(p.buf)
+    }
+
+    /// `get_rule_sortgroupclause` (GROUP BY, ORDER BY, DISTINCT ON items).
+    pub(crate) fn print_sortgroup(&self, indent: i32) -> R<String> {
+        self.check()?;
+        let mut p = Self::printer(indent);
+        p.sortgroup(&self.0)?;
+        Ok(p.buf)
+    }
+
+    /// `get_const_expr` with the label forced (`LIMIT` of a bigint constant keeps it anyway).
+    pub(crate) fn is_null_const(&self) -> bool {
+        matches!(self.0.node, Node::Const { value: None })
+    }
+}
+
+impl Ty {
+    fn base_name_only(&self) -> Ty {
+        Ty {
+            sql: self.name.clone(),
+            ..self.clone()
+        }
+    }
+}
+
+fn not(t: Typed) -> Typed {
+    typed(
+        Node::Bool {
+            op: BoolOp::Not,
+            args: vec![t],
+        },
+        bool_ty(),
+    )
+}
+
+struct AggTables {
+    aggregates: BTreeMap<&'static str, Vec<Sig>>,
+    windows: BTreeMap<&'static str, Vec<Sig>>,
+}
+
+fn agg_tables() -> &'static AggTables {
+    static T: OnceLock<AggTables> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut aggregates: BTreeMap<&'static str, Vec<Sig>> = BTreeMap::new();
+        let mut windows: BTreeMap<&'static str, Vec<Sig>> = BTreeMap::new();
+        for line in AGGREGATES.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            if let [name, args, result, kind] = f[..] {
+                let args = if args.is_empty() {
+                    Vec::new()
+                } else {
+                    args.split(',').collect()
+                };
+                let map = if kind == "w" {
+                    &mut windows
+                } else {
+                    &mut aggregates
+                };
+                map.entry(name).or_default().push(Sig { args, result });
+            }
+        }
+        AggTables {
+            aggregates,
+            windows,
+        }
+    })
+}
+
+impl Analyzer<'_> {
+    fn sort_key(&mut self, o: &OrderByExpr) -> R<SortKey> {
+        let (desc, nulls_first) = sort_direction(o)?;
+        let expr = self.analyze(&o.expr)?;
+        let expr = if expr.ty.is_unknown() {
+            coerce(expr, &Ty::builtin("text"), Coercion::Implicit)?
+        } else {
+            expr
+        };
+        if !has_btree_order(&expr.ty) {
+            return err(format!("ORDER BY a value of type {}", expr.ty.name));
+        }
+        Ok(SortKey {
+            expr,
+            desc,
+            nulls_first,
+        })
+    }
+
+    fn sublink(&mut self, kind: SubLinkKind, test: Option<&Expr>, q: &Query) -> R<Typed> {
+        let Some(h) = self.hooks else {
+            return err("a subquery");
+        };
+        let sub = h.subquery(q)?;
+        match kind {
+            SubLinkKind::Exists => Ok(typed(
+                Node::SubLink {
+                    kind,
+                    test: None,
+                    query: sub.text,
+                },
+                bool_ty(),
+            )),
+            SubLinkKind::Expr => {
+                let [col] = sub.columns.as_slice() else {
+                    return err("a scalar subquery that does not return one column");
+                };
+                Ok(typed(
+                    Node::SubLink {
+                        kind,
+                        test: None,
+                        query: sub.text,
+                    },
+                    Ty::from_resolved(col)?,
+                ))
+            }
+            SubLinkKind::Any(ref op) => {
+                let [col] = sub.columns.as_slice() else {
+                    return err("IN (subquery) with more than one column");
+                };
+                let Some(test) = test else {
+                    return err("IN without a left side");
+                };
+                let left = self.analyze(test)?;
+                let right = typed(Node::Const { value: None }, Ty::from_resolved(col)?);
+                let (declared, result) = resolve_operator(op, &[left.clone(), right])?;
+                if result.name != "boolean" {
+                    return err("IN (subquery) with a non-boolean operator");
+                }
+                let left = coerce(left, &declared[0], Coercion::Implicit)?;
+                Ok(typed(
+                    Node::SubLink {
+                        kind,
+                        test: Some(Box::new(left)),
+                        query: sub.text,
+                    },
+                    bool_ty(),
+                ))
+            }
+        }
+    }
+
+    /// An aggregate or window function call; None when `f` is neither.
+    fn aggregate(&mut self, parts: &[String], f: &Function) -> R<Option<Typed>> {
+        let name = match parts {
+            [n] => n.as_str(),
+            [s, n] if s == "pg_catalog" => n.as_str(),
+            _ => {
+                if f.over.is_some() || f.filter.is_some() {
+                    return err("a user-defined aggregate or window function");
+                }
+                return Ok(None);
+            }
+        };
+        let t = agg_tables();
+        let agg = t.aggregates.get(name);
+        let win = t.windows.get(name);
+        if agg.is_none() && win.is_none() {
+            if f.over.is_some() || f.filter.is_some() {
+                return err(format!("unknown aggregate or window function {name}"));
+            }
+            return Ok(None);
+        }
+        if !f.within_group.is_empty()
+            || f.null_treatment.is_some()
+            || !matches!(f.parameters, FunctionArguments::None)
+            || f.uses_odbc_syntax
+        {
+            return err("an aggregate call with WITHIN GROUP or other options");
+        }
+        let FunctionArguments::List(list) = &f.args else {
+            return err("an aggregate call without an argument list");
+        };
+        let distinct = match list.duplicate_treatment {
+            None | Some(sqlparser::ast::DuplicateTreatment::All) => false,
+            Some(sqlparser::ast::DuplicateTreatment::Distinct) => true,
+        };
+        let mut order = Vec::new();
+        for c in &list.clauses {
+            match c {
+                FunctionArgumentClause::OrderBy(items) => {
+                    for o in items {
+                        order.push(self.sort_key(o)?);
+                    }
+                }
+                _ => return err("an aggregate argument clause"),
+            }
+        }
+        let mut star = false;
+        let mut args = Vec::new();
+        for a in &list.args {
+            match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => args.push(self.analyze(e)?),
+                FunctionArg::Unnamed(FunctionArgExpr::Wildcard) if list.args.len() == 1 => {
+                    star = true;
+                }
+                _ => return err("a named or wildcard aggregate argument"),
+            }
+        }
+        let filter = match &f.filter {
+            Some(e) => {
+                let c = coerce_bool(self.analyze(e)?)?;
+                Some(Box::new(c))
+            }
+            None => None,
+        };
+        let over = match &f.over {
+            None => None,
+            Some(WindowType::NamedWindow(_)) => return err("a named window"),
+            Some(WindowType::WindowSpec(spec)) => {
+                if spec.window_name.is_some() || spec.window_frame.is_some() {
+                    return err("a window with a frame clause or a base window");
+                }
+                let mut partition = Vec::new();
+                for p in &spec.partition_by {
+                    let x = self.analyze(p)?;
+                    let x = if x.ty.is_unknown() {
+                        coerce(x, &Ty::builtin("text"), Coercion::Implicit)?
+                    } else {
+                        x
+                    };
+                    partition.push(x);
+                }
+                let mut order = Vec::new();
+                for o in &spec.order_by {
+                    order.push(self.sort_key(o)?);
+                }
+                Some(WindowDef { partition, order })
+            }
+        };
+        if over.is_some() && (distinct || !order.is_empty()) {
+            return err("DISTINCT or ORDER BY in a window aggregate");
+        }
+        let sigs = match (agg, win) {
+            (Some(a), _) => a,
+            (None, Some(w)) => {
+                if over.is_none() {
+                    return err(format!("window function {name} without OVER"));
+                }
+                w
+            }
+            (None, None) => return Ok(None),
+        };
+        if star && name != "count" {
+            return err(format!("{name}(*)"));
+        }
+        let (args, result) = if name == "count" {
+            if !star && args.len() != 1 {
+                return err("count with several arguments");
+            }
+            if args.iter().any(|a| a.ty.is_unknown()) {
+                return err("count of a literal of unknown type");
+            }
+            (args, Ty::builtin("bigint"))
+        } else {
+            if args.is_empty() && sigs.iter().all(|s| !s.args.is_empty()) {
+                return err(format!("{name}() without arguments"));
+            }
+            let sig = select_candidate(&format!("function {name}"), sigs, &tys(&args), false)?;
+            let (declared, result) = bind_polymorphic(sig, &tys(&args))?;
+            let args = args
+                .into_iter()
+                .zip(&declared)
+                .map(|(a, d)| coerce(a, d, Coercion::Implicit))
+                .collect::<R<Vec<_>>>()?;
+            (args, result)
+        };
+        Ok(Some(typed(
+            Node::Agg {
+                name: ident_out(name)?,
+                star,
+                distinct,
+                args,
+                order,
+                filter,
+                over,
+            },
+            result,
+        )))
+    }
+}
+
+// Built-in aggregates and window functions of PostgreSQL 15 (`pg_proc`, kinds `a` and `w`,
+// plain aggregates only, for the names the canonicalizer resolves): name, argument types,
+// result type, kind.
+const AGGREGATES: &str = "\
+array_agg\tanyarray\tanyarray\ta\n\
+array_agg\tanynonarray\tanyarray\ta\n\
+avg\tbigint\tnumeric\ta\n\
+avg\tdouble precision\tdouble precision\ta\n\
+avg\tinteger\tnumeric\ta\n\
+avg\tinterval\tinterval\ta\n\
+avg\tnumeric\tnumeric\ta\n\
+avg\treal\tdouble precision\ta\n\
+avg\tsmallint\tnumeric\ta\n\
+bit_and\tbigint\tbigint\ta\n\
+bit_and\tbit\tbit\ta\n\
+bit_and\tinteger\tinteger\ta\n\
+bit_and\tsmallint\tsmallint\ta\n\
+bit_or\tbigint\tbigint\ta\n\
+bit_or\tbit\tbit\ta\n\
+bit_or\tinteger\tinteger\ta\n\
+bit_or\tsmallint\tsmallint\ta\n\
+bool_and\tboolean\tboolean\ta\n\
+bool_or\tboolean\tboolean\ta\n\
+count\t\tbigint\ta\n\
+cume_dist\t\tdouble precision\tw\n\
+dense_rank\t\tbigint\tw\n\
+every\tboolean\tboolean\ta\n\
+first_value\tanyelement\tanyelement\tw\n\
+json_agg\tanyelement\tjson\ta\n\
+jsonb_agg\tanyelement\tjsonb\ta\n\
+lag\tanycompatible,integer,anycompatible\tanycompatible\tw\n\
+lag\tanyelement\tanyelement\tw\n\
+lag\tanyelement,integer\tanyelement\tw\n\
+last_value\tanyelement\tanyelement\tw\n\
+lead\tanycompatible,integer,anycompatible\tanycompatible\tw\n\
+lead\tanyelement\tanyelement\tw\n\
+lead\tanyelement,integer\tanyelement\tw\n\
+max\tanyarray\tanyarray\ta\n\
+max\tanyenum\tanyenum\ta\n\
+max\tbigint\tbigint\ta\n\
+max\tcharacter\tcharacter\ta\n\
+max\tdate\tdate\ta\n\
+max\tdouble precision\tdouble precision\ta\n\
+max\tinet\tinet\ta\n\
+max\tinteger\tinteger\ta\n\
+max\tinterval\tinterval\ta\n\
+max\tmoney\tmoney\ta\n\
+max\tnumeric\tnumeric\ta\n\
+max\toid\toid\ta\n\
+max\tpg_lsn\tpg_lsn\ta\n\
+max\treal\treal\ta\n\
+max\tsmallint\tsmallint\ta\n\
+max\ttext\ttext\ta\n\
+max\ttid\ttid\ta\n\
+max\ttime with time zone\ttime with time zone\ta\n\
+max\ttime without time zone\ttime without time zone\ta\n\
+max\ttimestamp with time zone\ttimestamp with time zone\ta\n\
+max\ttimestamp without time zone\ttimestamp without time zone\ta\n\
+max\txid8\txid8\ta\n\
+min\tanyarray\tanyarray\ta\n\
+min\tanyenum\tanyenum\ta\n\
+min\tbigint\tbigint\ta\n\
+min\tcharacter\tcharacter\ta\n\
+min\tdate\tdate\ta\n\
+min\tdouble precision\tdouble precision\ta\n\
+min\tinet\tinet\ta\n\
+min\tinteger\tinteger\ta\n\
+min\tinterval\tinterval\ta\n\
+min\tmoney\tmoney\ta\n\
+min\tnumeric\tnumeric\ta\n\
+min\toid\toid\ta\n\
+min\tpg_lsn\tpg_lsn\ta\n\
+min\treal\treal\ta\n\
+min\tsmallint\tsmallint\ta\n\
+min\ttext\ttext\ta\n\
+min\ttid\ttid\ta\n\
+min\ttime with time zone\ttime with time zone\ta\n\
+min\ttime without time zone\ttime without time zone\ta\n\
+min\ttimestamp with time zone\ttimestamp with time zone\ta\n\
+min\ttimestamp without time zone\ttimestamp without time zone\ta\n\
+min\txid8\txid8\ta\n\
+nth_value\tanyelement,integer\tanyelement\tw\n\
+ntile\tinteger\tinteger\tw\n\
+percent_rank\t\tdouble precision\tw\n\
+rank\t\tbigint\tw\n\
+row_number\t\tbigint\tw\n\
+stddev\tbigint\tnumeric\ta\n\
+stddev\tdouble precision\tdouble precision\ta\n\
+stddev\tinteger\tnumeric\ta\n\
+stddev\tnumeric\tnumeric\ta\n\
+stddev\treal\tdouble precision\ta\n\
+stddev\tsmallint\tnumeric\ta\n\
+stddev_pop\tbigint\tnumeric\ta\n\
+stddev_pop\tdouble precision\tdouble precision\ta\n\
+stddev_pop\tinteger\tnumeric\ta\n\
+stddev_pop\tnumeric\tnumeric\ta\n\
+stddev_pop\treal\tdouble precision\ta\n\
+stddev_pop\tsmallint\tnumeric\ta\n\
+stddev_samp\tbigint\tnumeric\ta\n\
+stddev_samp\tdouble precision\tdouble precision\ta\n\
+stddev_samp\tinteger\tnumeric\ta\n\
+stddev_samp\tnumeric\tnumeric\ta\n\
+stddev_samp\treal\tdouble precision\ta\n\
+stddev_samp\tsmallint\tnumeric\ta\n\
+string_agg\tbytea,bytea\tbytea\ta\n\
+string_agg\ttext,text\ttext\ta\n\
+sum\tbigint\tnumeric\ta\n\
+sum\tdouble precision\tdouble precision\ta\n\
+sum\tinteger\tbigint\ta\n\
+sum\tinterval\tinterval\ta\n\
+sum\tmoney\tmoney\ta\n\
+sum\tnumeric\tnumeric\ta\n\
+sum\treal\treal\ta\n\
+sum\tsmallint\tbigint\ta\n\
+var_pop\tbigint\tnumeric\ta\n\
+var_pop\tdouble precision\tdouble precision\ta\n\
+var_pop\tinteger\tnumeric\ta\n\
+var_pop\tnumeric\tnumeric\ta\n\
+var_pop\treal\tdouble precision\ta\n\
+var_pop\tsmallint\tnumeric\ta\n\
+var_samp\tbigint\tnumeric\ta\n\
+var_samp\tdouble precision\tdouble precision\ta\n\
+var_samp\tinteger\tnumeric\ta\n\
+var_samp\tnumeric\tnumeric\ta\n\
+var_samp\treal\tdouble precision\ta\n\
+var_samp\tsmallint\tnumeric\ta\n\
+variance\tbigint\tnumeric\ta\n\
+variance\tdouble precision\tdouble precision\ta\n\
+variance\tinteger\tnumeric\ta\n\
+variance\tnumeric\tnumeric\ta\n\
+variance\treal\tdouble precision\ta\n\
+variance\tsmallint\tnumeric\ta\n\
 ";
 
 #[cfg(test)]

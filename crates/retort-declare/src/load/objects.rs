@@ -988,6 +988,14 @@ impl Loader {
                 )
             })
             .transpose()?;
+        // A domain over a domain starts with its base's default.
+        let default = default.or_else(|| {
+            base_type
+                .user_type
+                .as_ref()
+                .and_then(|b| self.catalog.domains.get(b))
+                .and_then(|b| b.default.as_ref().map(|d| d.as_str().to_owned()))
+        });
         let collation = domain
             .collation
             .as_ref()

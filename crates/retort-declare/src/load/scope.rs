@@ -112,10 +112,11 @@ pub(crate) fn resolve_type(loader: &Loader, data_type: &DataType) -> Result<Type
     {
         // The SQL-standard domains PostgreSQL keeps in information_schema.
         let q = QualifiedName::new(schema.as_str(), type_name.as_str());
-        return Ok(TypeRef {
-            sql: format!("{}{suffix}", qualified_type_sql(&q)),
-            user_type: Some(q),
-        });
+        // The catalog reader counts them as built in (no dependency to order by).
+        return Ok(TypeRef::builtin(format!(
+            "{}{suffix}",
+            qualified_type_sql(&q)
+        )));
     }
     let Some((qualified, kind)) = lookup_user_type(loader, &parts) else {
         return Err(Problem::new(format!("type \"{written}\" does not exist")));

@@ -440,7 +440,7 @@ impl Loader {
         let serial = serial_kind(&written);
         let declared_type = match serial {
             Some(kind) => TypeRef::builtin(kind),
-            None if matches!(def.data_type, sqlparser::ast::DataType::Unspecified) => {
+            None if is_with_options(&def.data_type) => {
                 // `col WITH OPTIONS …` of a partition or a typed table: the parent's column.
                 table
                     .column(&name)
@@ -1575,6 +1575,19 @@ impl Loader {
                 "ALTER TABLE action `{other}` is not read offline: use a development database"
             ))),
         }
+    }
+}
+
+/// `col WITH OPTIONS …`: no type of its own.
+fn is_with_options(data_type: &sqlparser::ast::DataType) -> bool {
+    match data_type {
+        sqlparser::ast::DataType::Unspecified => true,
+        sqlparser::ast::DataType::Custom(name, modifiers) => {
+            modifiers.is_empty()
+                && matches!(name.0.as_slice(), [sqlparser::ast::ObjectNamePart::Identifier(i)]
+                    if i.quote_style.is_some() && i.value == crate::sql::WITH_OPTIONS_TYPE)
+        }
+        _ => false,
     }
 }
 

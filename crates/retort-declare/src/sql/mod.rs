@@ -33,7 +33,7 @@ pub use forms::{
     AlterDomainAction, AlterSequence, AlterTable, AlterTableAction, CommentKind, CommentOn,
     CreateDomain, DomainConstraint, DomainConstraintKind, OwnedBy, PartitionBound, RetortStatement,
 };
-pub use rewrite::{CheckOption, FunctionExtras, TableExtras, ViewExtras};
+pub use rewrite::{CheckOption, FunctionExtras, TableExtras, ViewExtras, WITH_OPTIONS_TYPE};
 pub use split::{Annotation, Piece, PieceKind, SplitError, split};
 
 use crate::error::SourceError;

@@ -467,8 +467,12 @@ const CONSTRAINT_START: [&str; 6] = [
     "EXCLUDE",
 ];
 
+/// The type name a column declared `col WITH OPTIONS …` (in a partition or typed table) is
+/// read with: the column keeps the type it has.
+pub const WITH_OPTIONS_TYPE: &str = "retort: WITH OPTIONS";
+
 /// `CREATE TABLE`: identity options put in sqlparser's order, `WITH OPTIONS` of typed and
-/// partition tables' columns dropped (it is noise), and the constraint clauses sqlparser does
+/// partition tables' columns replaced by the [`WITH_OPTIONS_TYPE`] marker, and the constraint clauses sqlparser does
 /// not read taken out into [`TableExtras`].
 fn table(text: &str, tokens: Vec<TokenWithSpan>) -> Result<RetortStatement, ParserError> {
     let tokens = reorder_identity_options(tokens);
@@ -507,6 +511,16 @@ fn table(text: &str, tokens: Vec<TokenWithSpan>) -> Result<RetortStatement, Pars
                 in_constraint = CONSTRAINT_START.iter().any(|w| is_word(token, w));
             }
             if words_at(&tokens, i, &["WITH", "OPTIONS"]) && !in_constraint {
+                // sqlparser needs a type after the column name: a marker type stands for
+                // "the type the column already has".
+                out.push(TokenWithSpan {
+                    token: Token::Word(sqlparser::tokenizer::Word {
+                        value: WITH_OPTIONS_TYPE.to_owned(),
+                        quote_style: Some('"'),
+                        keyword: sqlparser::keywords::Keyword::NoKeyword,
+                    }),
+                    span: tokens[i].span,
+                });
                 i += 2;
                 continue;
             }
