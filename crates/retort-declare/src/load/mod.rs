@@ -41,8 +41,14 @@ pub struct Approximation {
     pub at: SourceError,
 }
 
-/// Reads every file of `source` offline: SQL files are replayed in order; TOML files are read
-/// into one catalog and merged in where the first of them stands.
+/// Reads every file of `source` offline, as declared state: SQL files are read in order (each
+/// with the default search path to begin with); TOML files are read into one catalog and
+/// merged in where the first of them stands.
+///
+/// Declared files need not be in dependency order: a statement that cannot be applied yet (it
+/// names an object another file creates later) is tried again once the others are applied,
+/// until nothing more can be; what still fails is the error. So the same files give the same
+/// catalog whatever their order.
 pub fn load(source: &SchemaSource) -> Result<Loaded, DeclareError> {
     let mut loader = Loader::new();
     let toml_files: Vec<SchemaFile> = source
@@ -52,9 +58,22 @@ pub fn load(source: &SchemaSource) -> Result<Loaded, DeclareError> {
         .cloned()
         .collect();
     let mut toml_done = false;
+    let mut deferred: Vec<Deferred> = Vec::new();
     for file in &source.files {
         match file.kind {
-            FileKind::Sql => loader.apply_file(file)?,
+            FileKind::Sql => {
+                loader.search_path = default_search_path();
+                for (statement, search_path) in loader.statements(file)? {
+                    if let Err(error) = loader.try_apply(file, &statement, &search_path) {
+                        deferred.push(Deferred {
+                            file: file.clone(),
+                            statement,
+                            search_path,
+                            error,
+                        });
+                    }
+                }
+            }
             FileKind::Toml if !toml_done => {
                 toml_done = true;
                 let catalog = crate::toml_format::read_files(&toml_files)?;
@@ -63,7 +82,36 @@ pub fn load(source: &SchemaSource) -> Result<Loaded, DeclareError> {
             FileKind::Toml => {}
         }
     }
+    loop {
+        let before = deferred.len();
+        let mut still = Vec::new();
+        for mut d in deferred {
+            if let Err(error) = loader.try_apply(&d.file, &d.statement, &d.search_path) {
+                d.error = error;
+                still.push(d);
+            }
+        }
+        deferred = still;
+        if deferred.is_empty() || deferred.len() == before {
+            break;
+        }
+    }
+    if let Some(first) = deferred.into_iter().next() {
+        return Err(first.error.into());
+    }
     Ok(loader.finish())
+}
+
+/// A statement that could not be applied yet.
+struct Deferred {
+    file: SchemaFile,
+    statement: ParsedStatement,
+    search_path: Vec<String>,
+    error: SourceError,
+}
+
+fn default_search_path() -> Vec<String> {
+    vec!["public".to_owned()]
 }
 
 /// Reads one SQL text offline, named `display` in errors.
@@ -162,7 +210,7 @@ impl Loader {
         });
         Loader {
             catalog,
-            search_path: vec!["public".to_owned()],
+            search_path: default_search_path(),
             approximations: Default::default(),
             current: None,
         }
@@ -210,43 +258,66 @@ impl Loader {
         self.catalog.triggers.extend(triggers);
     }
 
-    /// Applies every statement of a SQL file; the first statement that cannot be applied is
-    /// an error at its place.
+    /// Applies every statement of a SQL file in order, as a migration replays; the first
+    /// statement that cannot be applied is an error at its place.
     pub fn apply_file(&mut self, file: &SchemaFile) -> Result<(), SourceError> {
-        let pieces = sql::split_file(file)?;
-        for piece in &pieces {
-            let statement = match sql::parse_piece(file, piece)? {
-                Ok(statement) => statement,
-                Err(Dropped::Session) => {
-                    self.session_setting(piece.text(&file.text));
-                    continue;
-                }
-                Err(_) => continue,
-            };
-            self.current = Some((
-                file.display.clone(),
-                file.text.clone(),
-                statement.span.clone(),
-                String::new(),
-            ));
-            let applied = self.apply(&statement);
-            self.current = None;
-            if let Err(problem) = applied {
-                let span = match problem.range_in(&statement.text) {
-                    Some(inner) => {
-                        statement.span.start + inner.start..statement.span.start + inner.end
-                    }
-                    None => statement_head(&statement),
-                };
-                return Err(SourceError::new(
-                    file.display.clone(),
-                    file.text.clone(),
-                    span,
-                    problem.message,
-                ));
-            }
+        for (statement, search_path) in self.statements(file)? {
+            self.try_apply(file, &statement, &search_path)?;
         }
         Ok(())
+    }
+
+    /// The statements of a file, each with the search path in force where it stands (the
+    /// loader's search path is left as the file's end sets it).
+    fn statements(
+        &mut self,
+        file: &SchemaFile,
+    ) -> Result<Vec<(ParsedStatement, Vec<String>)>, SourceError> {
+        let pieces = sql::split_file(file)?;
+        let mut out = Vec::new();
+        for piece in &pieces {
+            match sql::parse_piece(file, piece)? {
+                Ok(statement) => out.push((statement, self.search_path.clone())),
+                Err(Dropped::Session) => self.session_setting(piece.text(&file.text)),
+                Err(_) => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Applies one statement of `file` with `search_path`; on failure the catalog and the
+    /// approximations are as before.
+    fn try_apply(
+        &mut self,
+        file: &SchemaFile,
+        statement: &ParsedStatement,
+        search_path: &[String],
+    ) -> Result<(), SourceError> {
+        let saved_path = std::mem::replace(&mut self.search_path, search_path.to_vec());
+        self.current = Some((
+            file.display.clone(),
+            file.text.clone(),
+            statement.span.clone(),
+            String::new(),
+        ));
+        let noted = self.approximations.borrow().len();
+        let applied = self.apply(statement);
+        self.current = None;
+        self.search_path = saved_path;
+        let Err(problem) = applied else {
+            return Ok(());
+        };
+        self.approximations.borrow_mut().truncate(noted);
+        let span = match problem.range_in(&statement.text) {
+            Some(inner) => statement.span.start + inner.start..statement.span.start + inner.end,
+            None => statement_head(statement),
+        };
+        Err(SourceError::new(
+            file.display.clone(),
+            file.text.clone(),
+            span,
+            problem.message,
+        ))
     }
 
     /// Applies one statement.

@@ -417,6 +417,22 @@ impl Loader {
             out.sort();
             table.options = out;
         }
+        // Everything the table refers to must exist before anything is added, so that a
+        // statement that fails leaves the catalog as it was.
+        for p in &pending {
+            if let PendingKind::ForeignKey(fk, _) = &p.kind {
+                let parts = name_parts(&fk.foreign_table)?;
+                let itself = match parts.as_slice() {
+                    [n] => *n == name.name.as_str(),
+                    [.., s, n] => *n == name.name.as_str() && *s == name.schema.as_str(),
+                    [] => false,
+                };
+                if !itself {
+                    self.resolve_table(&fk.foreign_table)
+                        .map_err(|p| p.within(fk.foreign_table.span(), None))?;
+                }
+            }
+        }
         for seq in sequences {
             self.catalog.insert(Sequence {
                 unlogged: table.unlogged,

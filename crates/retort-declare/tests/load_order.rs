@@ -1,0 +1,93 @@
+//! Declared files read offline give one catalog whatever the order of the files, the same on
+//! every run, and the one PostgreSQL stores for the same SQL.
+
+use std::path::Path;
+
+use retort_declare::SchemaSource;
+use retort_declare::load::load;
+use retort_introspect::{IntrospectOptions, introspect};
+use retort_testkit::TestDb;
+
+const USERS: &str = "CREATE TYPE account_state AS ENUM ('active', 'closed');\n\
+CREATE TABLE users (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    email text NOT NULL UNIQUE,\n    state account_state NOT NULL DEFAULT 'active'\n);\n\
+COMMENT ON TABLE users IS 'Accounts';\n";
+const POSTS: &str = "CREATE TABLE posts (\n    id serial PRIMARY KEY,\n    user_id bigint NOT NULL REFERENCES users ON DELETE CASCADE,\n    title varchar(200) NOT NULL CHECK (title <> ''),\n    parent_id integer REFERENCES posts\n);\n\
+CREATE INDEX ON posts (user_id);\nCOMMENT ON COLUMN users.email IS 'Where we write';\n";
+const TAGS: &str = "CREATE TABLE post_tags (\n    post_id integer REFERENCES posts,\n    tag text NOT NULL,\n    PRIMARY KEY (post_id, tag)\n);\n";
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+}
+
+fn offline(dir: &Path) -> retort_catalog::Catalog {
+    let source = SchemaSource::load(dir).expect("schema files found");
+    match load(&source) {
+        Ok(loaded) => {
+            assert!(
+                loaded.approximations.is_empty(),
+                "{:?}",
+                loaded.approximations
+            );
+            loaded.catalog
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[tokio::test]
+async fn file_order_does_not_change_the_catalog() {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    // Dependency order, and the reverse: posts.sql and tags.sql come before users.sql.
+    let in_order = tmp.path().join("a");
+    write(
+        &in_order,
+        &[
+            ("1_users.sql", USERS),
+            ("2_posts.sql", POSTS),
+            ("3_tags.sql", TAGS),
+        ],
+    );
+    let reversed = tmp.path().join("b");
+    write(
+        &reversed,
+        &[
+            ("1_tags.sql", TAGS),
+            ("2_posts.sql", POSTS),
+            ("3_users.sql", USERS),
+        ],
+    );
+    let first = offline(&in_order);
+    assert_eq!(first, offline(&in_order), "the same files, read twice");
+    assert_eq!(first, offline(&reversed), "the same files in another order");
+    assert_eq!(
+        serde_json::to_string(&first).expect("serializes"),
+        serde_json::to_string(&offline(&reversed)).expect("serializes")
+    );
+
+    let db = TestDb::new().await;
+    db.execute(&format!("{USERS}{POSTS}{TAGS}")).await;
+    let client = db.client().await;
+    let exact = introspect(&client, &IntrospectOptions::default())
+        .await
+        .expect("introspects");
+    assert_eq!(
+        first, exact.catalog,
+        "offline equals what PostgreSQL stores"
+    );
+}
+
+#[test]
+fn a_reference_nothing_declares_is_an_error_at_its_place() {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    write(tmp.path(), &[("1_posts.sql", POSTS)]);
+    let source = SchemaSource::load(tmp.path()).expect("schema files found");
+    let error = load(&source).expect_err("users is declared nowhere");
+    let text = error.to_string();
+    assert!(
+        text.contains("1_posts.sql:3:40: table \"users\" does not exist"),
+        "{text}"
+    );
+}
