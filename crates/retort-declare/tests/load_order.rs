@@ -91,3 +91,67 @@ fn a_reference_nothing_declares_is_an_error_at_its_place() {
         "{text}"
     );
 }
+
+const HAND_TOML: &str = r#"
+[[enum]]
+name = "mood"
+values = ["happy", "sad"]
+
+[[table]]
+name = "items"
+
+[[table.column]]
+name = "id"
+type = "INT"
+not_null = true
+
+[[table.column]]
+name = "label"
+type = "varchar(20)"
+default = "'none'"
+
+[[table.column]]
+name = "price"
+type = "numeric(10,2)"
+default = "0"
+
+[[table.column]]
+name = "feeling"
+type = "mood"
+default = "'happy'"
+
+[table.primary_key]
+name = "items_pkey"
+columns = ["id"]
+
+[[table.check]]
+name = "items_price_check"
+expression = "price >= 0"
+
+[[index]]
+name = "items_label"
+table = "items"
+keys = [{ expression = "lower(label)" }]
+where = "feeling <> 'sad'"
+"#;
+
+const SAME_SQL: &str = "CREATE TYPE mood AS ENUM ('happy', 'sad');\n\
+CREATE TABLE items (\n    id integer PRIMARY KEY,\n    label character varying(20) DEFAULT 'none',\n    price numeric(10,2) DEFAULT 0 CHECK (price >= 0),\n    feeling mood DEFAULT 'happy'\n);\n\
+CREATE INDEX items_label ON items (lower(label)) WHERE feeling <> 'sad';\n";
+
+#[tokio::test]
+async fn hand_written_toml_is_canonicalized_like_the_server_does() {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    write(tmp.path(), &[("schema.toml", HAND_TOML)]);
+    let offline = offline(tmp.path());
+    let db = TestDb::new().await;
+    db.execute(SAME_SQL).await;
+    let client = db.client().await;
+    let exact = introspect(&client, &IntrospectOptions::default())
+        .await
+        .expect("introspects");
+    assert_eq!(
+        serde_json::to_string_pretty(&offline).expect("serializes"),
+        serde_json::to_string_pretty(&exact.catalog).expect("serializes")
+    );
+}

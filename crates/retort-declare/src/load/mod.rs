@@ -13,6 +13,7 @@ pub mod names;
 mod objects;
 mod scope;
 mod table;
+mod toml;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -77,7 +78,11 @@ pub fn load(source: &SchemaSource) -> Result<Loaded, DeclareError> {
             FileKind::Toml if !toml_done => {
                 toml_done = true;
                 let catalog = crate::toml_format::read_files(&toml_files)?;
-                loader.merge(catalog);
+                loader.merge(catalog.clone());
+                loader.current =
+                    Some((file.display.clone(), file.text.clone(), 0..0, String::new()));
+                loader.canonicalize_declared(&catalog);
+                loader.current = None;
             }
             FileKind::Toml => {}
         }

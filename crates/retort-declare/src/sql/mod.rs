@@ -324,3 +324,23 @@ fn token_len(rest: &str) -> usize {
         rest.chars().next().map_or(0, char::len_utf8)
     }
 }
+
+/// Parses `text` as one SQL expression (a default, a check, an index key written in TOML).
+pub fn parse_expr(text: &str) -> Result<sqlparser::ast::Expr, String> {
+    let mut parser = Parser::new(&RetortDialect)
+        .try_with_sql(text)
+        .map_err(|e| locate(text, &e).1)?;
+    let expr = parser.parse_expr().map_err(|e| locate(text, &e).1)?;
+    expect_end(&mut parser).map_err(|e| locate(text, &e).1)?;
+    Ok(expr)
+}
+
+/// Parses `text` as one SQL type name (`int`, `varchar(20)[]`, `public.mood`).
+pub fn parse_data_type(text: &str) -> Result<sqlparser::ast::DataType, String> {
+    let mut parser = Parser::new(&RetortDialect)
+        .try_with_sql(text)
+        .map_err(|e| locate(text, &e).1)?;
+    let data_type = parser.parse_data_type().map_err(|e| locate(text, &e).1)?;
+    expect_end(&mut parser).map_err(|e| locate(text, &e).1)?;
+    Ok(data_type)
+}
