@@ -2881,10 +2881,12 @@ impl Analyzer<'_> {
             Some(e) => Some(self.analyze(e)?),
             None => None,
         };
-        let mut all = results.clone();
+        // The default result comes first in `select_common_type` (transformCaseExpr).
+        let mut all = Vec::new();
         if let Some(d) = &default {
             all.push(d.clone());
         }
+        all.extend(results.iter().cloned());
         let ty = common_type(&all)?;
         let results = results
             .into_iter()
@@ -5279,6 +5281,11 @@ pub(crate) fn type_without_typmod(t: &ResolvedType) -> R<ResolvedType> {
     Ok(Ty::from_resolved(t)?.base_name_only().to_resolved())
 }
 
+/// Whether a type has the default btree ordering ORDER BY needs.
+pub(crate) fn type_orderable(t: &ResolvedType) -> bool {
+    Ty::from_resolved(t).is_ok_and(|t| has_btree_order(&t))
+}
+
 /// ` DESC`, ` NULLS FIRST`, ... as `get_rule_orderby` prints a direction.
 pub(crate) fn sort_suffix(desc: bool, nulls_first: bool) -> &'static str {
     match (desc, nulls_first) {
@@ -5340,18 +5347,6 @@ impl QueryExpr {
         }
     }
 
-    pub(crate) fn is_const(&self) -> bool {
-        matches!(self.0.node, Node::Const { .. })
-    }
-
-    /// A constant integer's value (for `ORDER BY 2`).
-    pub(crate) fn const_int(&self) -> Option<i64> {
-        match &self.0.node {
-            Node::Const { value: Some(v) } if self.0.ty.name == "integer" => v.parse().ok(),
-            _ => None,
-        }
-    }
-
     /// Coerced to `target` as an implicit cast would.
     pub(crate) fn coerce_to(self, target: &ResolvedType) -> R<QueryExpr> {
         let t = Ty::from_resolved(target)?;
@@ -5397,7 +5392,7 @@ impl QueryExpr {
         Ok(p.buf)
     }
 
-    /// `get_const_expr` with the label forced (`LIMIT` of a bigint constant keeps it anyway).
+    /// A NULL constant (`LIMIT ALL`).
     pub(crate) fn is_null_const(&self) -> bool {
         matches!(self.0.node, Node::Const { value: None })
     }
@@ -5453,6 +5448,38 @@ fn agg_tables() -> &'static AggTables {
             windows,
         }
     })
+}
+
+/// The text a sort or group item prints as, to find repeated items (PostgreSQL keeps the
+/// first of equal ones).
+fn sortgroup_text(t: &Typed) -> R<String> {
+    let mut p = Printer {
+        buf: String::new(),
+        pretty: false,
+        indent: 0,
+    };
+    p.sortgroup(t)?;
+    Ok(p.buf)
+}
+
+fn dedupe_keys(keys: Vec<SortKey>) -> R<Vec<SortKey>> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for k in keys {
+        let text = sortgroup_text(&k.expr)?;
+        if !seen.contains(&text) {
+            seen.push(text);
+            out.push(k);
+        }
+    }
+    Ok(out)
+}
+
+impl QueryExpr {
+    /// The text the item prints as at the top level (repeated ORDER BY / GROUP BY items).
+    pub(crate) fn identity(&self) -> R<String> {
+        sortgroup_text(&self.0)
+    }
 }
 
 impl Analyzer<'_> {
@@ -5612,9 +5639,22 @@ impl Analyzer<'_> {
                 for o in &spec.order_by {
                     order.push(self.sort_key(o)?);
                 }
-                Some(WindowDef { partition, order })
+                let mut seen = Vec::new();
+                let mut parts = Vec::new();
+                for p in partition {
+                    let text = sortgroup_text(&p)?;
+                    if !seen.contains(&text) {
+                        seen.push(text);
+                        parts.push(p);
+                    }
+                }
+                Some(WindowDef {
+                    partition: parts,
+                    order: dedupe_keys(order)?,
+                })
             }
         };
+        let order = dedupe_keys(order)?;
         if over.is_some() && (distinct || !order.is_empty()) {
             return err("DISTINCT or ORDER BY in a window aggregate");
         }
