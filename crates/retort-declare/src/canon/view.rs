@@ -565,6 +565,10 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
             if !limit_by.is_empty() {
                 return err("LIMIT BY");
             }
+            if l.is_none() && o.is_none() {
+                // `LIMIT ALL` parses to nothing; PostgreSQL prints it.
+                return err("LIMIT ALL");
+            }
             if let Some(o) = o {
                 offset = Some(limit_expr(&o.value)?);
             }
