@@ -194,6 +194,12 @@ pub struct Loader {
     /// Schemas unqualified names resolve in, in order (`SET search_path`).
     pub(crate) search_path: Vec<String>,
     approximations: std::cell::RefCell<Vec<Approximation>>,
+    /// The output columns of each view whose query was canonicalized (the catalog keeps
+    /// only the definition), for the views and expressions that read it.
+    pub(crate) view_columns:
+        std::collections::BTreeMap<QualifiedName, Vec<(String, crate::canon::expr::ResolvedType)>>,
+    /// Constraint names by schema, for implicit names; `None` when it must be built again.
+    pub(crate) constraint_names: std::cell::RefCell<Option<table::ConstraintNames>>,
     /// The statement being applied, for approximations.
     current: Option<(String, Arc<str>, Range<usize>, String)>,
 }
@@ -217,6 +223,8 @@ impl Loader {
             catalog,
             search_path: default_search_path(),
             approximations: Default::default(),
+            view_columns: Default::default(),
+            constraint_names: Default::default(),
             current: None,
         }
     }
@@ -235,6 +243,7 @@ impl Loader {
 
     /// Adds every object of `other` (a catalog read from TOML) to the catalog.
     pub fn merge(&mut self, other: Catalog) {
+        self.constraint_names.get_mut().take();
         let Catalog {
             schemas,
             extensions,
@@ -313,6 +322,7 @@ impl Loader {
             return Ok(());
         };
         self.approximations.borrow_mut().truncate(noted);
+        self.constraint_names.get_mut().take();
         let span = match problem.range_in(&statement.text) {
             Some(inner) => statement.span.start + inner.start..statement.span.start + inner.end,
             None => statement_head(statement),

@@ -84,7 +84,7 @@ pub fn index_column_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<S
     for original in names {
         let mut name = original.to_owned();
         let mut i = 0;
-        while out.iter().any(|n| *n == name) {
+        while out.contains(&name) {
             i += 1;
             let suffix = i.to_string();
             name = format!(
@@ -114,17 +114,15 @@ pub fn name_addition<S: AsRef<str>>(names: &[S]) -> String {
     clip(&out, MAX_IDENTIFIER_BYTES).to_owned()
 }
 
-/// Names in use in one schema: relations (`pg_class`) and constraints (`pg_constraint`).
-#[derive(Default, Debug, Clone)]
-pub struct Taken {
-    pub relations: BTreeSet<String>,
-    pub constraints: BTreeSet<String>,
-}
+/// Which names are in use in one schema: relations (`pg_class`) and constraints
+/// (`pg_constraint`).
+pub trait Taken {
+    fn relation_taken(&self, name: &str) -> bool;
+    fn constraint_taken(&self, name: &str) -> bool;
 
-impl Taken {
     /// A name for a relation (index, sequence); `constraint` also avoids constraint names (the
     /// index of a primary key, unique or exclusion constraint).
-    pub fn relation_name(
+    fn relation_name(
         &self,
         name1: &str,
         name2: Option<&str>,
@@ -132,13 +130,13 @@ impl Taken {
         constraint: bool,
     ) -> String {
         choose_name(name1, name2, label, |n| {
-            self.relations.contains(n) || (constraint && self.constraints.contains(n))
+            self.relation_taken(n) || (constraint && self.constraint_taken(n))
         })
     }
 
     /// A name for a constraint without an index (check, foreign key); `others` are names
     /// chosen in the same statement.
-    pub fn constraint_name(
+    fn constraint_name(
         &self,
         name1: &str,
         name2: Option<&str>,
@@ -146,7 +144,7 @@ impl Taken {
         others: &BTreeSet<String>,
     ) -> String {
         choose_name(name1, name2, label, |n| {
-            self.constraints.contains(n) || others.contains(n)
+            self.constraint_taken(n) || others.contains(n)
         })
     }
 }

@@ -636,6 +636,7 @@ impl Loader {
         name: &sqlparser::ast::ObjectName,
         if_exists: bool,
     ) -> Result<()> {
+        self.names_changed();
         let missing = |what: &str| -> Result<()> {
             if if_exists {
                 Ok(())
@@ -845,9 +846,7 @@ impl Loader {
         let q = self.new_name(name)?;
         if self
             .taken(q.schema.as_str())
-            .relations
-            .contains(q.name.as_str())
-            || self.catalog.tables.contains_key(&q)
+            .relation_taken(q.name.as_str())
         {
             if *if_not_exists {
                 return Ok(());
@@ -972,6 +971,7 @@ impl Loader {
     }
 
     fn create_domain(&mut self, domain: &CreateDomain) -> Result<()> {
+        self.names_changed();
         let q = self.new_name(&domain.name)?;
         self.check_type_name_free(&q)?;
         let base_type = self.resolve_type(&domain.data_type)?;
@@ -1041,11 +1041,13 @@ impl Loader {
         let name = match name {
             Some(n) => fold(n),
             None => {
-                let mut taken: Taken = self.taken(q.schema.as_str());
-                taken
-                    .constraints
-                    .extend(d.checks.keys().map(|k| k.as_str().to_owned()));
-                taken.constraint_name(q.name.as_str(), None, "check", &Default::default())
+                let others = d.checks.keys().map(|k| k.as_str().to_owned()).collect();
+                self.taken(q.schema.as_str()).constraint_name(
+                    q.name.as_str(),
+                    None,
+                    "check",
+                    &others,
+                )
             }
         };
         Ok(DomainCheck {
@@ -1064,6 +1066,7 @@ impl Loader {
         let q = self
             .resolve(name, |q| self.catalog.domains.contains_key(q))?
             .ok_or_else(|| Problem::new(format!("domain \"{}\" does not exist", display(name))))?;
+        self.names_changed();
         let d = self.catalog.domains[&q].clone();
         let mut d2 = d.clone();
         match action {
@@ -1139,12 +1142,35 @@ impl Loader {
             None => {}
         }
         options.sort();
-        self.approximate(
-            "a view's query is kept as written offline; PostgreSQL stores it rewritten \
-             (pg_get_viewdef)",
-        );
-        let definition = format!(" {};", view.query);
-        let _ = statement;
+        let column_names: Vec<String> = view.columns.iter().map(|c| fold(&c.name)).collect();
+        let limit_all = statement
+            .text
+            .to_ascii_uppercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|w| w == ["LIMIT", "ALL"]);
+        let scope = ExprScope::empty(self);
+        let canonical = if limit_all {
+            Err("LIMIT ALL is not read offline".to_owned())
+        } else {
+            crate::canon::view::canonicalize_view(&view.query, &column_names, &scope)
+                .map_err(|e| e.message)
+        };
+        let definition = match canonical {
+            Ok(def) => {
+                self.view_columns.insert(q.clone(), def.columns);
+                def.definition
+            }
+            Err(e) => {
+                self.approximate(format!(
+                    "the view's query is kept as written ({e}); PostgreSQL stores it \
+                     rewritten (pg_get_viewdef)"
+                ));
+                self.view_columns.remove(&q);
+                format!(" {};", view.query)
+            }
+        };
         self.catalog.insert(View {
             name: q,
             materialized: view.materialized,

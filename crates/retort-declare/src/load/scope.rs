@@ -280,6 +280,40 @@ impl Scope for ExprScope<'_> {
     }
 }
 
+impl crate::canon::view::QueryScope for ExprScope<'_> {
+    fn relation(
+        &self,
+        schema: Option<&str>,
+        name: &str,
+    ) -> Option<crate::canon::view::RelationColumns> {
+        let schemas: Vec<String> = match schema {
+            Some(s) => vec![s.to_owned()],
+            None => self.loader.search_path.clone(),
+        };
+        schemas.into_iter().find_map(|s| {
+            let q = QualifiedName::new(s.as_str(), name);
+            let columns = match self.loader.catalog.tables.get(&q) {
+                Some(t) => t
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.name.as_str().to_owned(),
+                            resolved(self.loader, &c.data_type),
+                        )
+                    })
+                    .collect(),
+                None => self.loader.view_columns.get(&q)?.clone(),
+            };
+            Some(crate::canon::view::RelationColumns {
+                schema: s,
+                name: name.to_owned(),
+                columns,
+            })
+        })
+    }
+}
+
 impl ExprScope<'_> {
     /// A function result text (`integer`, `public.mood`, `SETOF text`) as a type.
     fn user_type_of_text(&self, text: &str) -> ResolvedType {

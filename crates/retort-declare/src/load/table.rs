@@ -2,7 +2,7 @@
 //! become a sequence, a default and NOT NULL; identity columns get their sequence; unnamed
 //! constraints and indexes get the names PostgreSQL would choose, in the order it chooses them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use retort_catalog::{
     Column, ColumnRef, Constraint, ConstraintKind, ExclusionElement, Generated, GeneratedKind,
@@ -49,7 +49,7 @@ enum PendingKind {
         nulls_not_distinct: bool,
     },
     Check {
-        expr: Expr,
+        expr: Box<Expr>,
         no_inherit: bool,
     },
     ForeignKey(Box<ForeignKeyConstraint>, Vec<String>),
@@ -273,39 +273,44 @@ const EXTENSION_OPCLASSES: &[(&str, &[&str])] = &[
 ];
 
 impl Loader {
+    /// Drops the index of constraint names: to call after a change that removes or renames
+    /// constraints (adding goes through [`Loader::insert_constraint`], which keeps it).
+    pub(super) fn names_changed(&self) {
+        self.constraint_names.borrow_mut().take();
+    }
+
     /// Names in use in `schema`.
-    pub(super) fn taken(&self, schema: &str) -> Taken {
-        let mut taken = Taken::default();
-        let in_schema = |q: &QualifiedName| q.schema.as_str() == schema;
-        for q in self
-            .catalog
-            .tables
-            .keys()
-            .chain(self.catalog.views.keys())
-            .chain(self.catalog.sequences.keys())
-            .chain(self.catalog.indexes.keys())
-            .chain(self.catalog.composite_types.keys())
-            .filter(|q| in_schema(q))
-        {
-            taken.relations.insert(q.name.as_str().to_owned());
+    pub(super) fn taken<'a>(&'a self, schema: &'a str) -> SchemaNames<'a> {
+        SchemaNames {
+            loader: self,
+            schema,
         }
-        for table in self.catalog.tables.values().filter(|t| in_schema(&t.name)) {
-            for c in table.constraints.values() {
-                taken.constraints.insert(c.name.as_str().to_owned());
-                if !matches!(
-                    c.kind,
-                    ConstraintKind::Check { .. } | ConstraintKind::ForeignKey { .. }
-                ) {
-                    taken.relations.insert(c.name.as_str().to_owned());
+    }
+
+    /// Constraint names by schema: all, and those of constraints with an index (which are
+    /// relation names too). Built when first needed after a change other than
+    /// [`Loader::insert_constraint`], which keeps it up to date.
+    fn with_constraint_names<T>(&self, f: impl FnOnce(&ConstraintNames) -> T) -> T {
+        let mut cache = self.constraint_names.borrow_mut();
+        let names = cache.get_or_insert_with(|| {
+            let mut names = ConstraintNames::default();
+            for table in self.catalog.tables.values() {
+                for c in table.constraints.values() {
+                    names.add(table.name.schema.as_str(), c);
                 }
             }
-        }
-        for domain in self.catalog.domains.values().filter(|d| in_schema(&d.name)) {
-            for check in domain.checks.keys() {
-                taken.constraints.insert(check.as_str().to_owned());
+            for domain in self.catalog.domains.values() {
+                for check in domain.checks.keys() {
+                    names
+                        .all
+                        .entry(domain.name.schema.as_str().to_owned())
+                        .or_default()
+                        .insert(check.as_str().to_owned());
+                }
             }
-        }
-        taken
+            names
+        });
+        f(names)
     }
 
     pub(super) fn create_table(
@@ -585,7 +590,7 @@ impl Loader {
                 }) => pending.push(Pending {
                     name: constraint_name.or(check_name.as_ref().map(fold)),
                     kind: PendingKind::Check {
-                        expr: (**expr).clone(),
+                        expr: expr.clone(),
                         no_inherit: *no_inherit,
                     },
                     deferrable: false,
@@ -1045,6 +1050,10 @@ impl Loader {
                 constraint.name
             )));
         }
+        if let Some(names) = self.constraint_names.get_mut().as_mut() {
+            names.add(table.schema.as_str(), &constraint);
+        }
+        let t = self.table_mut(table)?;
         t.constraints.insert(constraint.name.clone(), constraint);
         Ok(())
     }
@@ -1193,8 +1202,7 @@ impl Loader {
         };
         if self
             .taken(name.schema.as_str())
-            .relations
-            .contains(name.name.as_str())
+            .relation_taken(name.name.as_str())
         {
             if create.if_not_exists {
                 return Ok(());
@@ -1389,6 +1397,7 @@ impl Loader {
             AlterTableOperation::DropConstraint {
                 if_exists, name: c, ..
             } => {
+                self.names_changed();
                 let c = fold_ident(c);
                 let t = self.table_mut(name)?;
                 if t.constraints.remove(&c).is_none() && !*if_exists {
@@ -1401,6 +1410,7 @@ impl Loader {
                 if_exists,
                 ..
             } => {
+                self.names_changed();
                 for column in column_names {
                     let n = fold(column);
                     let t = self.table_mut(name)?;
@@ -1529,6 +1539,7 @@ impl Loader {
                 Ok(())
             }
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                self.names_changed();
                 let old = fold_ident(old_name);
                 let new = fold_ident(new_name);
                 let t = self.table_mut(name)?;
@@ -1723,7 +1734,7 @@ fn table_constraint(constraint: &TableConstraint) -> Result<Pending> {
             &c.name,
             &None,
             PendingKind::Check {
-                expr: (*c.expr).clone(),
+                expr: c.expr.clone(),
                 no_inherit: c.no_inherit,
             },
         ),
@@ -1821,4 +1832,53 @@ fn partition_bound(bound: &PartitionBound) -> Result<String> {
             int_value(remainder)?
         ),
     })
+}
+
+/// Constraint names of every schema, for choosing implicit names.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ConstraintNames {
+    all: BTreeMap<String, BTreeSet<String>>,
+    indexed: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl ConstraintNames {
+    fn add(&mut self, schema: &str, c: &Constraint) {
+        let name = c.name.as_str().to_owned();
+        if !matches!(
+            c.kind,
+            ConstraintKind::Check { .. } | ConstraintKind::ForeignKey { .. }
+        ) {
+            self.indexed
+                .entry(schema.to_owned())
+                .or_default()
+                .insert(name.clone());
+        }
+        self.all.entry(schema.to_owned()).or_default().insert(name);
+    }
+}
+
+/// The names in use in one schema of the loader's catalog.
+pub(super) struct SchemaNames<'a> {
+    loader: &'a Loader,
+    schema: &'a str,
+}
+
+impl Taken for SchemaNames<'_> {
+    fn relation_taken(&self, name: &str) -> bool {
+        let c = &self.loader.catalog;
+        let q = QualifiedName::new(self.schema, name);
+        c.tables.contains_key(&q)
+            || c.views.contains_key(&q)
+            || c.sequences.contains_key(&q)
+            || c.indexes.contains_key(&q)
+            || c.composite_types.contains_key(&q)
+            || self.loader.with_constraint_names(|n| {
+                n.indexed.get(self.schema).is_some_and(|s| s.contains(name))
+            })
+    }
+
+    fn constraint_taken(&self, name: &str) -> bool {
+        self.loader
+            .with_constraint_names(|n| n.all.get(self.schema).is_some_and(|s| s.contains(name)))
+    }
 }
