@@ -254,6 +254,33 @@ impl Loader {
     }
 }
 
+/// Whether a function with the full argument list `arguments` (as
+/// `pg_get_function_arguments` prints it) can be called with arguments of exactly the types
+/// `wanted`: its input arguments have those types, the ones left over all have defaults.
+pub(super) fn accepts(arguments: &str, wanted: &[&str]) -> bool {
+    let inputs: Vec<String> = split_arguments(arguments)
+        .into_iter()
+        .filter(|a| !a.starts_with("OUT "))
+        .collect();
+    if inputs.len() < wanted.len() {
+        return false;
+    }
+    inputs.iter().enumerate().all(|(i, a)| {
+        let (declared, default) = match a.split_once(" DEFAULT ") {
+            Some((d, _)) => (d, true),
+            None => (a.as_str(), false),
+        };
+        let declared = declared
+            .strip_prefix("IN ")
+            .or_else(|| declared.strip_prefix("INOUT "))
+            .unwrap_or(declared);
+        match wanted.get(i) {
+            Some(t) => !declared.starts_with("VARIADIC ") && type_of_argument(declared) == *t,
+            None => default,
+        }
+    })
+}
+
 /// Pseudo-types a function may return.
 const PSEUDO_TYPES: &[&str] = &[
     "trigger",
@@ -409,6 +436,23 @@ mod tests {
             ["double precision"]
         );
         assert_eq!(identity_types("", false), Vec::<String>::new());
+    }
+
+    #[test]
+    fn calls_match_input_types_and_defaults() {
+        assert!(accepts("a integer, b integer DEFAULT 1", &["integer"]));
+        assert!(accepts(
+            "a integer, b integer DEFAULT 1",
+            &["integer", "integer"]
+        ));
+        assert!(!accepts("a integer, b integer", &["integer"]));
+        assert!(!accepts("a numeric", &["integer"]));
+        assert!(accepts(
+            "INOUT counter integer, step integer DEFAULT 1",
+            &["integer"]
+        ));
+        assert!(accepts("x integer, OUT y integer", &["integer"]));
+        assert!(accepts("", &[]));
     }
 
     #[test]

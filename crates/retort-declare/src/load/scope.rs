@@ -1,7 +1,7 @@
 //! What names in declared types and expressions refer to: types (built-in, user-defined,
 //! from extensions), columns, functions and sequences, resolved through the search path.
 
-use retort_catalog::{Catalog, Ident, QualifiedName, TypeRef};
+use retort_catalog::{Catalog, QualifiedName, TypeRef};
 use sqlparser::ast::{ArrayElemTypeDef, DataType, Expr};
 
 use super::{Loader, Problem, Result, name_parts};
@@ -23,6 +23,23 @@ const EXTENSION_TYPES: &[(&str, &[&str])] = &[
             "ean13", "isbn", "isbn13", "ismn", "ismn13", "issn", "issn13", "upc",
         ],
     ),
+];
+
+/// Functions that extensions create, by extension: name, argument types, result type.
+const EXTENSION_FUNCTIONS: &[(&str, &str, &[&str], &str)] = &[
+    ("uuid-ossp", "uuid_generate_v1", &[], "uuid"),
+    ("uuid-ossp", "uuid_generate_v1mc", &[], "uuid"),
+    ("uuid-ossp", "uuid_generate_v4", &[], "uuid"),
+    ("uuid-ossp", "uuid_nil", &[], "uuid"),
+    ("uuid-ossp", "uuid_ns_dns", &[], "uuid"),
+    ("uuid-ossp", "uuid_ns_url", &[], "uuid"),
+    ("uuid-ossp", "uuid_ns_oid", &[], "uuid"),
+    ("uuid-ossp", "uuid_ns_x500", &[], "uuid"),
+    ("pgcrypto", "gen_random_bytes", &["integer"], "bytea"),
+    ("pgcrypto", "gen_salt", &["text"], "text"),
+    ("pgcrypto", "crypt", &["text", "text"], "text"),
+    ("pgcrypto", "digest", &["text", "text"], "bytea"),
+    ("pgcrypto", "digest", &["bytea", "text"], "bytea"),
 ];
 
 /// Canonical text of a built-in type written `written`, if it is one.
@@ -238,25 +255,35 @@ impl Scope for ExprScope<'_> {
         name: &str,
         args: &[ResolvedType],
     ) -> Option<(String, ResolvedType)> {
-        let arguments = args
-            .iter()
-            .map(|a| a.sql.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let wanted: Vec<&str> = args.iter().map(|a| a.sql.as_str()).collect();
         let schemas: Vec<String> = match schema {
             Some(s) => vec![s.to_owned()],
             None => self.loader.search_path.clone(),
         };
         for s in schemas {
-            let id = retort_catalog::FunctionId {
-                schema: Ident::new(s.as_str()),
-                name: Ident::new(name),
-                arguments: arguments.clone(),
-            };
-            if let Some(f) = self.loader.catalog.functions.get(&id) {
+            let found = self.loader.catalog.functions.values().find(|f| {
+                f.id.schema.as_str() == s
+                    && f.id.name.as_str() == name
+                    && f.kind != retort_catalog::FunctionKind::Procedure
+                    && super::function::accepts(&f.arguments, &wanted)
+            });
+            if let Some(f) = found {
                 let returns = f.returns.clone()?;
                 let user = self.user_type_of_text(&returns);
                 return Some((s, user));
+            }
+            let from_extension = self.loader.catalog.extensions.values().any(|ext| {
+                ext.schema.as_str() == s
+                    && EXTENSION_FUNCTIONS.iter().any(|(e, n, a, _)| {
+                        *e == ext.name.as_str() && *n == name && *a == wanted.as_slice()
+                    })
+            });
+            if from_extension
+                && let Some((.., returns)) = EXTENSION_FUNCTIONS
+                    .iter()
+                    .find(|(_, n, a, _)| *n == name && *a == wanted.as_slice())
+            {
+                return Some((s, ResolvedType::builtin(*returns)));
             }
         }
         None

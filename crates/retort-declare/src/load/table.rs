@@ -1149,14 +1149,20 @@ impl Loader {
         let table_name = self
             .resolve_relation(&create.table_name)
             .map_err(|p| p.within(create.table_name.span(), None))?;
-        let columns = match self.catalog.tables.get(&table_name) {
-            Some(t) => t.columns.clone(),
+        let scope = match self.catalog.tables.get(&table_name) {
+            Some(t) => ExprScope::of_columns(self, &table_name, &t.columns),
             None => {
-                self.approximate("index on a view: its columns are not known offline");
-                Vec::new()
+                let mut scope = ExprScope::empty(self);
+                scope.qualifiers = vec![table_name.name.as_str().to_owned()];
+                match self.view_columns.get(&table_name) {
+                    Some(columns) => scope.columns = columns.clone(),
+                    None => self.approximate(
+                        "index on a materialized view whose columns are not known offline",
+                    ),
+                }
+                scope
             }
         };
-        let scope = ExprScope::of_columns(self, &table_name, &columns);
         let mut keys = Vec::new();
         let mut colnames = Vec::new();
         for column in &create.columns {
@@ -1288,7 +1294,18 @@ impl Loader {
                     "default" => None,
                     other => return Err(Problem::new(format!("unknown storage {other}"))),
                 };
-                self.approximate("column storage compared with the type's default offline");
+                let data_type = self.column_mut(name, column)?.data_type.clone();
+                let storage = match (storage, self.default_storage(&data_type)) {
+                    (Some(s), Some(default)) if s == default => None,
+                    (Some(s), None) => {
+                        self.approximate(format!(
+                            "the default storage of type {} is not known offline",
+                            data_type.sql
+                        ));
+                        Some(s)
+                    }
+                    (s, _) => s,
+                };
                 self.column_mut(name, column)?.storage = storage;
                 Ok(())
             }
@@ -1348,6 +1365,60 @@ impl Loader {
                 Ok(())
             }
         }
+    }
+
+    /// The storage a column of this type has unless set (`pg_type.typstorage`).
+    fn default_storage(&self, t: &TypeRef) -> Option<retort_catalog::ColumnStorage> {
+        use retort_catalog::ColumnStorage as S;
+        if t.sql.ends_with("[]") {
+            return Some(S::Extended);
+        }
+        if let Some(user) = &t.user_type {
+            if self.catalog.enums.contains_key(user) {
+                return Some(S::Plain);
+            }
+            if let Some(d) = self.catalog.domains.get(user) {
+                return self.default_storage(&d.base_type);
+            }
+            if self.catalog.composite_types.contains_key(user)
+                || self.catalog.tables.contains_key(user)
+            {
+                return Some(S::Extended);
+            }
+            return None;
+        }
+        let base = t.sql.split('(').next().unwrap_or_default().trim();
+        const MAIN: &[&str] = &["numeric", "inet", "cidr"];
+        const EXTENDED: &[&str] = &[
+            "text",
+            "character varying",
+            "character",
+            "bytea",
+            "json",
+            "jsonb",
+            "jsonpath",
+            "xml",
+            "bit",
+            "bit varying",
+            "tsvector",
+            "path",
+            "polygon",
+            "refcursor",
+            "txid_snapshot",
+            "pg_snapshot",
+        ];
+        // `timestamp(3) with time zone`: the precision sits inside the name.
+        let base = match base {
+            "timestamp" | "time" => t.sql.as_str(),
+            other => other,
+        };
+        Some(if MAIN.contains(&base) {
+            S::Main
+        } else if EXTENDED.contains(&base) {
+            S::Extended
+        } else {
+            S::Plain
+        })
     }
 
     fn column_mut(&mut self, table: &QualifiedName, column: &SqlIdent) -> Result<&mut Column> {
