@@ -4745,6 +4745,8 @@ character_length	character	integer\n\
 character_length	text	integer\n\
 chr	integer	text\n\
 clock_timestamp		timestamp with time zone\n\
+current_setting	text	text\n\
+current_setting	text,boolean	text\n\
 date	timestamp with time zone	date\n\
 date	timestamp without time zone	date\n\
 date_part	text,date	double precision\n\
