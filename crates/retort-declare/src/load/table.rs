@@ -1058,6 +1058,12 @@ impl Loader {
         Ok(())
     }
 
+    /// Changes table `name` in place.
+    fn update_table(&mut self, name: &QualifiedName, f: impl FnOnce(&mut Table)) -> Result<()> {
+        f(self.table_mut(name)?);
+        Ok(())
+    }
+
     pub(super) fn table_mut(&mut self, name: &QualifiedName) -> Result<&mut Table> {
         self.catalog
             .tables
@@ -1564,20 +1570,16 @@ impl Loader {
                 Ok(())
             }
             AlterTableOperation::EnableRowLevelSecurity => {
-                self.table_mut(name)?.row_security = true;
-                Ok(())
+                self.update_table(name, |t| t.row_security = true)
             }
             AlterTableOperation::DisableRowLevelSecurity => {
-                self.table_mut(name)?.row_security = false;
-                Ok(())
+                self.update_table(name, |t| t.row_security = false)
             }
             AlterTableOperation::ForceRowLevelSecurity => {
-                self.table_mut(name)?.force_row_security = true;
-                Ok(())
+                self.update_table(name, |t| t.force_row_security = true)
             }
             AlterTableOperation::NoForceRowLevelSecurity => {
-                self.table_mut(name)?.force_row_security = false;
-                Ok(())
+                self.update_table(name, |t| t.force_row_security = false)
             }
             AlterTableOperation::ReplicaIdentity { identity } => {
                 use sqlparser::ast::ReplicaIdentity as R;
@@ -1634,14 +1636,8 @@ impl Loader {
                 self.table_mut(name)?.options = all;
                 Ok(())
             }
-            AlterTableOperation::SetLogged => {
-                self.table_mut(name)?.unlogged = false;
-                Ok(())
-            }
-            AlterTableOperation::SetUnlogged => {
-                self.table_mut(name)?.unlogged = true;
-                Ok(())
-            }
+            AlterTableOperation::SetLogged => self.update_table(name, |t| t.unlogged = false),
+            AlterTableOperation::SetUnlogged => self.update_table(name, |t| t.unlogged = true),
             AlterTableOperation::EnableTrigger { name: t }
             | AlterTableOperation::DisableTrigger { name: t }
             | AlterTableOperation::EnableAlwaysTrigger { name: t }
