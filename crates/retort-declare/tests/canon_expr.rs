@@ -248,6 +248,19 @@ const CASES: &[(Kind, &str)] = &[
     (Default("timestamp with time zone"), "current_timestamp(3)"),
     (
         Default("timestamp with time zone"),
+        "'2006-11-10 00:00:00+01'",
+    ),
+    (
+        Default("timestamp with time zone"),
+        "'2024-02-29 23:30:00.250-05:30'",
+    ),
+    (
+        Default("timestamp with time zone"),
+        "'2024-01-01T00:00:00Z'",
+    ),
+    (Default("timestamp with time zone"), "'infinity'"),
+    (
+        Default("timestamp with time zone"),
         "date_trunc('day', now())",
     ),
     (
@@ -691,7 +704,8 @@ async fn server_texts(cases: &[(Kind, &str)]) -> Vec<Option<String>> {
             continue;
         }
         client
-            .batch_execute("SET search_path = ''")
+            // As the catalog reader reads: no search path, time stamps in UTC.
+            .batch_execute("SET search_path = ''; SET TimeZone = 'UTC'")
             .await
             .expect("search_path");
         let name = format!("x{i}");

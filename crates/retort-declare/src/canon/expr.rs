@@ -1322,6 +1322,7 @@ fn literal_input(v: &str, t: &Ty) -> R<String> {
         "boolean" => bool_literal(v).map(|b| if b { "t" } else { "f" }.to_owned()),
         "date" => date_literal(v),
         "timestamp without time zone" => timestamp_literal(v),
+        "timestamp with time zone" => timestamptz_literal(v),
         "time without time zone" => time_literal(v),
         "interval" => interval_literal(v),
         "uuid" => uuid_literal(v),
@@ -1551,6 +1552,99 @@ fn timestamp_literal(v: &str) -> R<String> {
         None => "00:00:00".to_owned(),
     };
     Ok(format!("{d} {t}"))
+}
+
+/// A `timestamp with time zone` literal with an explicit UTC offset (`+01`, `-05:30`, `Z`), as
+/// the catalog reader prints it: its session's time zone is UTC. Without an offset the value
+/// depends on the time zone of the session that stored it, which is not known offline.
+fn timestamptz_literal(v: &str) -> R<String> {
+    let s = v.trim();
+    if s == "infinity" || s == "-infinity" {
+        return Ok(s.to_owned());
+    }
+    let bad = || ExprError {
+        message: format!(
+            "a timestamp with time zone literal without an explicit offset or not in ISO \
+             form (its stored value depends on the session's time zone): {v:?}"
+        ),
+    };
+    let (d, rest) = s.split_once([' ', 'T']).ok_or_else(bad)?;
+    let (time, offset) = if let Some(t) = rest.strip_suffix('Z') {
+        (t, 0i64)
+    } else {
+        let at = rest.rfind(['+', '-']).ok_or_else(bad)?;
+        let (t, off) = rest.split_at(at);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let digits: String = off[1..].chars().filter(|c| *c != ':').collect();
+        if !digits.bytes().all(|b| b.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+            return Err(bad());
+        }
+        let h: i64 = digits[..2].parse().map_err(|_| bad())?;
+        let m: i64 = if digits.len() == 4 {
+            digits[2..].parse().map_err(|_| bad())?
+        } else {
+            0
+        };
+        if h > 15 || m > 59 {
+            return Err(bad());
+        }
+        (t.trim_end(), sign * (h * 3600 + m * 60))
+    };
+    let date = valid_date(d).ok_or_else(bad)?;
+    let time = valid_time(time).ok_or_else(bad)?;
+    let num = |x: &str| x.parse::<i64>().map_err(|_| bad());
+    let (y, mo, da) = (num(&date[0..4])?, num(&date[5..7])?, num(&date[8..10])?);
+    if date.len() != 10 || y < 1 {
+        return Err(bad());
+    }
+    let (hms, frac) = match time.split_once('.') {
+        Some((a, f)) => (a, Some(f)),
+        None => (time.as_str(), None),
+    };
+    let (h, mi, se) = (num(&hms[0..2])?, num(&hms[3..5])?, num(&hms[6..8])?);
+    let days = days_from_civil(y, mo, da);
+    let total = days * 86_400 + h * 3600 + mi * 60 + se - offset;
+    let (days, secs) = (total.div_euclid(86_400), total.rem_euclid(86_400));
+    let (y, mo, da) = civil_from_days(days);
+    if y < 1 {
+        return Err(bad());
+    }
+    let mut out = format!(
+        "{y:04}-{mo:02}-{da:02} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    );
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out.push_str("+00");
+    Ok(out)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day count since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
 }
 
 fn time_literal(v: &str) -> R<String> {
