@@ -1644,7 +1644,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 fn time_literal(v: &str) -> R<String> {
@@ -2438,6 +2446,20 @@ impl Analyzer<'_> {
                 bool_ty(),
             )),
             Value::Null => Ok(typed(Node::Const { value: None }, Ty::unknown())),
+            Value::Placeholder(p) => {
+                let Some(h) = self.hooks else {
+                    return err(format!("a parameter reference {p}"));
+                };
+                let number = p
+                    .strip_prefix('$')
+                    .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .ok_or_else(|| ExprError {
+                        message: format!("unsupported parameter {p}"),
+                    })?;
+                let (text, ty) = h.parameter_number(number)?;
+                Ok(typed(Node::SqlValue { text }, Ty::from_resolved(&ty)?))
+            }
             _ => err(format!("unsupported literal {v}")),
         }
     }
@@ -2477,7 +2499,15 @@ impl Analyzer<'_> {
 
     fn column(&mut self, qualifier: Option<&str>, name: &str, unquoted: bool) -> R<Typed> {
         if let Some(h) = self.hooks {
-            let c = h.column(qualifier, name)?;
+            let c = match h.column(qualifier, name) {
+                Ok(c) => c,
+                Err(e) => match h.parameter(qualifier, name)? {
+                    Some((text, ty)) => {
+                        return Ok(typed(Node::SqlValue { text }, Ty::from_resolved(&ty)?));
+                    }
+                    None => return Err(e),
+                },
+            };
             return Ok(typed(
                 Node::Var {
                     prefix: c.prefix,
@@ -5345,6 +5375,17 @@ pub(crate) trait QueryHooks {
     fn column(&self, qualifier: Option<&str>, name: &str) -> R<QueryColumn>;
     /// A subquery in an expression, analysed with the current query as its parent.
     fn subquery(&self, query: &Query) -> R<Subquery>;
+    /// A name no column answers, tried as a function parameter (an SQL-standard function
+    /// body): the text it prints as and its type. None when no parameter matches.
+    fn parameter(&self, qualifier: Option<&str>, name: &str) -> R<Option<(String, ResolvedType)>> {
+        let _ = (qualifier, name);
+        Ok(None)
+    }
+    /// A `$n` parameter reference: the text it prints as and its type.
+    fn parameter_number(&self, number: usize) -> R<(String, ResolvedType)> {
+        let _ = number;
+        err("a parameter reference outside a function body")
+    }
 }
 
 /// An analysed expression inside a query.
@@ -5447,6 +5488,12 @@ impl QueryExpr {
     pub(crate) fn coerce_to(self, target: &ResolvedType) -> R<QueryExpr> {
         let t = Ty::from_resolved(target)?;
         Ok(QueryExpr(coerce(self.0, &t, Coercion::Implicit)?))
+    }
+
+    /// Coerced to `target` as an assignment (INSERT, UPDATE SET) would.
+    pub(crate) fn assign_to(self, target: &ResolvedType) -> R<QueryExpr> {
+        let t = Ty::from_resolved(target)?;
+        Ok(QueryExpr(coerce(self.0, &t, Coercion::Assignment)?))
     }
 
     /// A WHERE/HAVING/ON condition: boolean, unknown literals coerced.

@@ -14,6 +14,12 @@
 //! and a wrap column of 0: every column reference qualified, one target-list item a line,
 //! `FROM`, `WHERE`, `GROUP BY`, ... on their own indented lines, joins parenthesized.
 //!
+//! [`canonicalize_sql_body`] prints an SQL-standard function body as
+//! `pg_get_function_sqlbody` does with the same deparser: statements one indentation level
+//! deeper, output names shown only when they are not `?column?`, parameters printed by name
+//! (qualified by the function's name wherever a range table is in scope) or as `$n` when the
+//! function names none.
+//!
 //! Anything not reproduced exactly (LATERAL, table functions, recursive CTEs, named windows,
 //! frame clauses, a JOIN USING whose columns need a cast, ...) is an [`ExprError`].
 
@@ -22,18 +28,24 @@ use std::rc::Rc;
 
 use retort_sql::quote::quote_ident;
 use sqlparser::ast::{
-    CteAsMaterialized, DataType, Distinct, Expr, FunctionArguments, GroupByExpr, Ident, Join,
-    JoinConstraint, JoinOperator, LimitClause, ObjectName, OrderByExpr, OrderByKind, Query, Select,
-    SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier,
-    TableAlias, TableFactor, TableWithJoins, TrimWhereField, Value, Values,
+    AssignmentTarget, CteAsMaterialized, DataType, Distinct, Expr, FromTable, FunctionArguments,
+    GroupByExpr, Ident, Join, JoinConstraint, JoinOperator, LimitClause, ObjectName, OrderByExpr,
+    OrderByKind, Query, ReturnStatement, ReturnStatementValue, Select, SelectFlavor, SelectItem,
+    SelectItemQualifiedWildcardKind, SetExpr, SetOperator, SetQuantifier, Statement, TableAlias,
+    TableFactor, TableObject, TableWithJoins, TrimWhereField, Value, Values,
     WildcardAdditionalOptions,
 };
+
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Token;
 
 use crate::canon::expr::{
     ExprError, QueryColumn, QueryExpr, QueryHooks, ResolvedType, Scope, Subquery, SubqueryText,
     analyze_query_expr, common_query_type, indent_amount, sort_direction, sort_suffix,
     type_orderable, type_without_typmod,
 };
+use crate::sql::RetortDialect;
 
 /// A relation a query can read: its schema, name and columns in order.
 #[derive(Clone, Debug)]
@@ -82,6 +94,8 @@ pub fn canonicalize_view(
         used: BTreeSet::new(),
         ctes: Vec::new(),
         depth: 0,
+        params: None,
+        qualify: false,
     };
     let q = analyze_query(query, &env, true, true)?;
     if column_names.len() > q.columns.len() {
@@ -118,6 +132,11 @@ struct Env<'s> {
     /// CTEs visible here, innermost last.
     ctes: Vec<Rc<CteDef>>,
     depth: usize,
+    /// The parameters of the function whose body this is (None in a view).
+    params: Option<Rc<Params>>,
+    /// Whether an enclosing level has range-table entries (parameters then print qualified
+    /// by the function's name, as `get_parameter` does).
+    qualify: bool,
 }
 
 impl Env<'_> {
@@ -137,6 +156,8 @@ impl Env<'_> {
             used,
             ctes: self.ctes.clone(),
             depth: self.depth + 1,
+            params: self.params.clone(),
+            qualify: self.qualify,
         })
     }
 }
@@ -220,6 +241,8 @@ struct Hooks<'a, 's> {
     level: Rc<Level>,
     /// Final range-table names of this level.
     names: &'a BTreeSet<String>,
+    /// Whether this level has range-table entries.
+    rtable: bool,
 }
 
 impl QueryHooks for Hooks<'_, '_> {
@@ -241,8 +264,41 @@ impl QueryHooks for Hooks<'_, '_> {
         }
     }
 
+    fn parameter(&self, qualifier: Option<&str>, name: &str) -> R<Option<(String, ResolvedType)>> {
+        let Some(p) = &self.env.params else {
+            return Ok(None);
+        };
+        // A column always wins (an ambiguous one stays an error).
+        let levels = std::iter::once(&self.level).chain(self.env.outer.iter().rev());
+        for l in levels {
+            if lookup(l, qualifier, name)?.is_some() {
+                return Ok(None);
+            }
+        }
+        if qualifier.is_some_and(|q| q != p.function) {
+            return Ok(None);
+        }
+        match p.list.iter().position(|x| x.name.as_deref() == Some(name)) {
+            Some(i) => p.text(i, self.qualify_params()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn parameter_number(&self, number: usize) -> R<(String, ResolvedType)> {
+        let Some(p) = &self.env.params else {
+            return err(format!(
+                "a parameter reference ${number} outside a function body"
+            ));
+        };
+        if number == 0 {
+            return err("there is no parameter $0");
+        }
+        p.text(number - 1, self.qualify_params())
+    }
+
     fn subquery(&self, query: &Query) -> R<Subquery> {
-        let env = self.env.child(Some(self.level.clone()), self.names)?;
+        let mut env = self.env.child(Some(self.level.clone()), self.names)?;
+        env.qualify |= self.rtable;
         let q = analyze_query(query, &env, false, true)?;
         let columns = q.columns.iter().map(|(_, t)| t.clone()).collect();
         Ok(Subquery {
@@ -415,6 +471,7 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
         extra.insert("new".into());
     }
     // CTEs: analysed once for their columns (their printed names come later).
+    let body_rtable = body_has_rtable(q.body.as_ref());
     let mut cte_env = env.child(None, &BTreeSet::new())?;
     cte_env.depth = env.depth;
     let mut cte_defs = Vec::new();
@@ -427,7 +484,8 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
                 return err("a CTE with FROM");
             }
             let name = fold(&c.alias.name);
-            let sub_env = cte_env.child(None, &BTreeSet::new())?;
+            let mut sub_env = cte_env.child(None, &BTreeSet::new())?;
+            sub_env.qualify |= body_rtable;
             let sub = analyze_query(&c.query, &sub_env, false, true)?;
             let alias_columns = alias_columns(&c.alias)?;
             let columns = rename(&sub.columns, &alias_columns)?;
@@ -476,7 +534,8 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
             for i in 1..=leaves {
                 names.insert(format!("*SELECT* {i}"));
             }
-            let leaf_env = cte_env.child(None, &names)?;
+            let mut leaf_env = cte_env.child(None, &names)?;
+            leaf_env.qualify = true;
             let node = analyze_setop(q.body.as_ref(), &leaf_env)?;
             let SetNode::Op(op) = node else {
                 return err("a set operation");
@@ -527,7 +586,8 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
     let mut final_env = env.child(None, &level_names)?;
     final_env.depth = env.depth;
     for (c, def, alias_columns) in cte_defs {
-        let sub_env = final_env.child(None, &BTreeSet::new())?;
+        let mut sub_env = final_env.child(None, &BTreeSet::new())?;
+        sub_env.qualify |= body_rtable;
         let sub = analyze_query(&c.query, &sub_env, false, true)?;
         final_env.ctes.push(def);
         let materialized = match c.materialized {
@@ -547,6 +607,7 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
         env: &cte_env,
         level: Rc::new(Level::default()),
         names: &level_names,
+        rtable: body_rtable,
     };
     let bigint = ResolvedType::builtin("bigint");
     let limit_expr = |e: &Expr| -> R<QueryExpr> {
@@ -611,6 +672,16 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
         limit,
         columns,
     })
+}
+
+/// Whether a query body has range-table entries (FROM items, a set operation's leaves, a
+/// VALUES list).
+fn body_has_rtable(e: &SetExpr) -> bool {
+    match e {
+        SetExpr::Select(s) => !s.from.is_empty(),
+        SetExpr::Query(q) => body_has_rtable(q.body.as_ref()),
+        _ => true,
+    }
 }
 
 fn count_leaves(e: &SetExpr) -> usize {
@@ -802,6 +873,7 @@ fn analyze_values(v: &Values, env: &Env<'_>) -> R<ValuesResult> {
         env,
         level: Rc::new(Level::default()),
         names: &names,
+        rtable: true,
     };
     let mut rows = Vec::new();
     for r in &v.rows {
@@ -1025,7 +1097,8 @@ impl<'q> FromBuilder<'q, '_, '_> {
                 let Some(alias) = alias else {
                     return err("subquery in FROM must have an alias");
                 };
-                let sub_env = self.env.child(None, &BTreeSet::new())?;
+                let mut sub_env = self.env.child(None, &BTreeSet::new())?;
+                sub_env.qualify = true;
                 let sub = analyze_query(subquery, &sub_env, false, true)?;
                 let alias_cols = alias_columns(alias)?;
                 let columns = rename(&sub.columns, &alias_cols)?;
@@ -1181,7 +1254,8 @@ impl NsBuilder<'_, '_, '_> {
                         columns: col_list,
                     },
                     RteSrc::Subquery(q) => {
-                        let env = self.env.child(None, self.level_names)?;
+                        let mut env = self.env.child(None, self.level_names)?;
+                        env.qualify = true;
                         let sub = analyze_query(q, &env, false, true)?;
                         AFrom::Subquery {
                             query: Box::new(sub),
@@ -1247,6 +1321,7 @@ impl NsBuilder<'_, '_, '_> {
                             env: self.env,
                             level: Rc::new(Level { items }),
                             names: self.level_names,
+                            rtable: true,
                         };
                         let x = analyze_query_expr(e, self.env.scope, &hooks)?.condition()?;
                         cond = JoinCond::On(Box::new(x));
@@ -1443,6 +1518,7 @@ fn analyze_select(
         env,
         level: level.clone(),
         names: &level_names,
+        rtable: !s.from.is_empty(),
     };
     let analyze = |e: &Expr| analyze_query_expr(e, env.scope, &hooks);
     // Target list.
@@ -2000,29 +2076,11 @@ fn print_setnode(out: &mut Out, n: &SetNode, names: Option<&[String]>, visible: 
     }
 }
 
-/// `get_basic_select_query` (the part before ORDER BY).
-fn print_select(out: &mut Out, s: &ASelect, names: Option<&[String]>, visible: bool) -> R<()> {
-    out.indent += INDENT_STD;
-    out.push(" SELECT");
-    if let Some(on) = &s.distinct {
-        if on.is_empty() {
-            out.push(" DISTINCT");
-        } else {
-            out.push(" DISTINCT ON (");
-            for (i, x) in on.iter().enumerate() {
-                if i > 0 {
-                    out.push(", ");
-                }
-                let t = x.print_sortgroup(out.indent)?;
-                out.push_expr(&t);
-            }
-            out.push(")");
-        }
-    }
-    // get_target_list
+/// `get_target_list`.
+fn print_targets(out: &mut Out, targets: &[Tle], names: Option<&[String]>, visible: bool) -> R<()> {
     let mut sep = " ";
     let mut last_multiline = false;
-    for (i, t) in s.targets.iter().enumerate() {
+    for (i, t) in targets.iter().enumerate() {
         out.push(sep);
         sep = ", ";
         let mut text = t.expr.print(out.indent, true)?;
@@ -2048,6 +2106,29 @@ fn print_select(out: &mut Out, s: &ASelect, names: Option<&[String]>, visible: b
         out.push(&text);
     }
     let _ = last_multiline;
+    Ok(())
+}
+
+/// `get_basic_select_query` (the part before ORDER BY).
+fn print_select(out: &mut Out, s: &ASelect, names: Option<&[String]>, visible: bool) -> R<()> {
+    out.indent += INDENT_STD;
+    out.push(" SELECT");
+    if let Some(on) = &s.distinct {
+        if on.is_empty() {
+            out.push(" DISTINCT");
+        } else {
+            out.push(" DISTINCT ON (");
+            for (i, x) in on.iter().enumerate() {
+                if i > 0 {
+                    out.push(", ");
+                }
+                let t = x.print_sortgroup(out.indent)?;
+                out.push_expr(&t);
+            }
+            out.push(")");
+        }
+    }
+    print_targets(out, &s.targets, names, visible)?;
     // get_from_clause
     for (i, f) in s.from.iter().enumerate() {
         if i == 0 {
@@ -2170,4 +2251,650 @@ fn print_from_item(out: &mut Out, f: &AFrom) -> R<()> {
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL-standard function bodies
+
+/// A function parameter visible in an SQL-standard body: its name (folded; None when unnamed)
+/// and type.
+#[derive(Clone, Debug)]
+pub struct Parameter {
+    pub name: Option<String>,
+    pub data_type: ResolvedType,
+}
+
+#[derive(Debug)]
+struct Params {
+    function: String,
+    list: Vec<Parameter>,
+    /// Whether any parameter has a name: the server then prints an unnamed one as `""`.
+    named: bool,
+}
+
+impl Params {
+    /// How parameter `i` (0-based) prints (`get_parameter`).
+    fn text(&self, i: usize, qualify: bool) -> R<(String, ResolvedType)> {
+        let Some(p) = self.list.get(i) else {
+            return err(format!("there is no parameter ${}", i + 1));
+        };
+        let text = if self.named {
+            let name = quote_ident(p.name.as_deref().unwrap_or(""));
+            if qualify {
+                format!("{}.{name}", quote_ident(&self.function))
+            } else {
+                name
+            }
+        } else {
+            format!("${}", i + 1)
+        };
+        Ok((text, p.data_type.clone()))
+    }
+}
+
+impl Hooks<'_, '_> {
+    fn qualify_params(&self) -> bool {
+        self.env.qualify || self.rtable
+    }
+}
+
+/// An SQL-standard function body (`RETURN expr`, or `BEGIN ATOMIC stmt; ... END`) as
+/// PostgreSQL 15's `pg_get_function_sqlbody` prints it. `text` is the body as written, starting
+/// at RETURN or BEGIN.
+///
+/// `function_name` is the function's own name (folded, without schema): `get_parameter`
+/// prints a parameter as `function.parameter` wherever a range table is in scope, and
+/// `function.parameter` is how the body may name one. `parameters` are the function's input
+/// parameters in order (`$1` is the first); a function whose OUT parameters come before an
+/// input one is printed by the server with names shifted, so callers refuse those.
+///
+/// Statements: SELECT (what [`canonicalize_view`] supports), INSERT ... VALUES / SELECT /
+/// DEFAULT VALUES, UPDATE ... SET ... WHERE, DELETE ... WHERE, each with RETURNING, and
+/// `RETURN expr;`. A `RETURN` expression that prints on several lines (CASE) or holds a
+/// subquery is refused (how its indentation prints is not reproduced).
+pub fn canonicalize_sql_body(
+    function_name: &str,
+    text: &str,
+    parameters: &[Parameter],
+    scope: &dyn QueryScope,
+) -> Result<String, ExprError> {
+    let parse_err = |e: ParserError| ExprError {
+        message: format!("the function body does not parse: {e}"),
+    };
+    let params = Rc::new(Params {
+        function: function_name.to_owned(),
+        list: parameters.to_vec(),
+        named: parameters.iter().any(|p| p.name.is_some()),
+    });
+    let env = Env {
+        scope,
+        outer: Vec::new(),
+        used: BTreeSet::new(),
+        ctes: Vec::new(),
+        depth: 0,
+        params: Some(params),
+        qualify: false,
+    };
+    let mut parser = Parser::new(&RetortDialect)
+        .try_with_sql(text)
+        .map_err(parse_err)?;
+    if parser.parse_keyword(Keyword::RETURN) {
+        let e = parser.parse_expr().map_err(parse_err)?;
+        end_of_body(&mut parser)?;
+        return print_return(&e, &env);
+    }
+    parser
+        .expect_keywords(&[Keyword::BEGIN, Keyword::ATOMIC])
+        .map_err(parse_err)?;
+    let mut out = String::from("BEGIN ATOMIC\n");
+    loop {
+        if parser.consume_token(&Token::SemiColon) {
+            continue;
+        }
+        if parser.parse_keyword(Keyword::END) {
+            break;
+        }
+        let stmt = parser.parse_statement().map_err(parse_err)?;
+        parser.expect_token(&Token::SemiColon).map_err(parse_err)?;
+        out.push_str(&body_statement(&stmt, &env)?);
+        out.push_str(";\n");
+    }
+    end_of_body(&mut parser)?;
+    out.push_str("END");
+    Ok(out)
+}
+
+fn end_of_body(parser: &mut Parser<'_>) -> R<()> {
+    let _ = parser.consume_token(&Token::SemiColon);
+    match parser.peek_token().token {
+        Token::EOF => Ok(()),
+        t => err(format!("text after the function body: {t}")),
+    }
+}
+
+/// Hooks for a `RETURN` expression, which the server prints without indentation: subqueries
+/// are refused.
+struct ReturnHooks<'a, 'b, 's>(&'a Hooks<'b, 's>);
+
+impl QueryHooks for ReturnHooks<'_, '_, '_> {
+    fn column(&self, qualifier: Option<&str>, name: &str) -> R<QueryColumn> {
+        self.0.column(qualifier, name)
+    }
+
+    fn subquery(&self, _query: &Query) -> R<Subquery> {
+        err("a subquery in a RETURN body (printed without pretty indentation)")
+    }
+
+    fn parameter(&self, qualifier: Option<&str>, name: &str) -> R<Option<(String, ResolvedType)>> {
+        self.0.parameter(qualifier, name)
+    }
+
+    fn parameter_number(&self, number: usize) -> R<(String, ResolvedType)> {
+        self.0.parameter_number(number)
+    }
+}
+
+fn print_return(e: &Expr, env: &Env<'_>) -> R<String> {
+    let names = BTreeSet::new();
+    let hooks = Hooks {
+        env,
+        level: Rc::new(Level::default()),
+        names: &names,
+        rtable: false,
+    };
+    let mut x = analyze_query_expr(e, env.scope, &ReturnHooks(&hooks))?;
+    if x.is_unknown() {
+        x = x.coerce_to(&ResolvedType::builtin("text"))?;
+    }
+    let text = x.print(0, false)?;
+    if text.contains('\n') {
+        return err("a RETURN expression printed on several lines (CASE)");
+    }
+    Ok(format!("RETURN {text}"))
+}
+
+fn body_statement(stmt: &Statement, env: &Env<'_>) -> R<String> {
+    match stmt {
+        Statement::Query(q) => {
+            let a = analyze_query(q, env, false, true)?;
+            print_query(&a, 1, None, false)
+        }
+        Statement::Insert(i) => print_insert(i, env),
+        Statement::Update(u) => print_update(u, env),
+        Statement::Delete(d) => print_delete(d, env),
+        Statement::Return(ReturnStatement {
+            value: Some(ReturnStatementValue::Expr(e)),
+        }) => Ok(format!(" {}", print_return(e, env)?)),
+        _ => err("a statement not supported in a function body"),
+    }
+}
+
+/// The target relation of INSERT, UPDATE or DELETE: its columns, printed name and range-table
+/// name (alias, else the relation's name).
+struct Target {
+    rel: RelationColumns,
+    printed: String,
+    alias: Option<String>,
+    refname: String,
+}
+
+fn target(name: &ObjectName, alias: Option<&Ident>, env: &Env<'_>) -> R<Target> {
+    let parts = name_parts(name)?;
+    let (schema, n) = match parts.as_slice() {
+        [n] => (None, n),
+        [s, n] => (Some(s.as_str()), n),
+        _ => return err("a relation name with more than two parts"),
+    };
+    let Some(rel) = env.scope.relation(schema, n) else {
+        return err(format!("relation {} does not exist", parts.join(".")));
+    };
+    let printed = format!("{}.{}", quote_ident(&rel.schema), quote_ident(&rel.name));
+    let alias = alias.map(fold);
+    let refname = alias.clone().unwrap_or_else(|| rel.name.clone());
+    Ok(Target {
+        rel,
+        printed,
+        alias,
+        refname,
+    })
+}
+
+impl Target {
+    fn level(&self) -> Level {
+        let prefix = quote_ident(&self.refname);
+        Level {
+            items: vec![NsItem {
+                refname: Some(self.refname.clone()),
+                rel_visible: true,
+                cols_visible: true,
+                columns: self
+                    .rel
+                    .columns
+                    .iter()
+                    .map(|(n, ty)| {
+                        (
+                            n.clone(),
+                            QueryColumn {
+                                prefix: Some(prefix.clone()),
+                                name: n.clone(),
+                                ty: ty.clone(),
+                            },
+                        )
+                    })
+                    .collect(),
+            }],
+        }
+    }
+
+    fn column_type(&self, name: &str) -> R<ResolvedType> {
+        match self.rel.columns.iter().find(|(n, _)| n == name) {
+            Some((_, t)) => Ok(t.clone()),
+            None => err(format!(
+                "column {name} of relation {} does not exist",
+                self.rel.name
+            )),
+        }
+    }
+}
+
+/// `DEFAULT` written as a value (not reproduced).
+fn is_default_keyword(e: &Expr) -> bool {
+    matches!(e, Expr::Identifier(i) if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("default"))
+}
+
+/// An assigned value (INSERT VALUES, UPDATE SET) coerced to its column's type.
+fn assigned(e: &Expr, ty: &ResolvedType, hooks: &Hooks<'_, '_>) -> R<QueryExpr> {
+    if is_default_keyword(e) {
+        return err("DEFAULT as a value");
+    }
+    let x = analyze_query_expr(e, hooks.env.scope, hooks)?;
+    x.assign_to(ty)
+}
+
+/// A RETURNING list over the target level.
+fn returning_targets(items: &[SelectItem], level: &Level, hooks: &Hooks<'_, '_>) -> R<Vec<Tle>> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            SelectItem::UnnamedExpr(e) => {
+                let x = analyze_query_expr(e, hooks.env.scope, hooks)?;
+                let name = match x.var_name() {
+                    Some(n) if matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) => {
+                        n.to_owned()
+                    }
+                    _ => figure_colname(e)?.0,
+                };
+                out.push(Tle { expr: x, name });
+            }
+            SelectItem::ExprWithAlias { expr, alias } => out.push(Tle {
+                expr: analyze_query_expr(expr, hooks.env.scope, hooks)?,
+                name: fold(alias),
+            }),
+            SelectItem::Wildcard(o) if wildcard_plain(o) => {
+                for i in &level.items {
+                    for (n, c) in &i.columns {
+                        out.push(Tle {
+                            expr: QueryExpr::var(c)?,
+                            name: n.clone(),
+                        });
+                    }
+                }
+            }
+            _ => return err("an unsupported RETURNING item"),
+        }
+    }
+    let text = ResolvedType::builtin("text");
+    for t in out.iter_mut() {
+        if t.expr.is_unknown() {
+            t.expr = t.expr.clone().coerce_to(&text)?;
+        }
+    }
+    Ok(out)
+}
+
+fn print_returning(
+    out: &mut Out,
+    returning: &Option<Vec<SelectItem>>,
+    level: &Level,
+    hooks: &Hooks<'_, '_>,
+) -> R<()> {
+    if let Some(items) = returning {
+        if items.is_empty() {
+            return err("an empty RETURNING list");
+        }
+        let targets = returning_targets(items, level, hooks)?;
+        out.keyword(" RETURNING", -INDENT_STD, INDENT_STD, 1);
+        print_targets(out, &targets, None, false)?;
+    }
+    Ok(())
+}
+
+/// `get_insert_query_def`.
+fn print_insert(i: &sqlparser::ast::Insert, env: &Env<'_>) -> R<String> {
+    if !i.optimizer_hints.is_empty()
+        || i.or.is_some()
+        || i.ignore
+        || !i.into
+        || i.overwrite
+        || !i.assignments.is_empty()
+        || i.partitioned.is_some()
+        || !i.after_columns.is_empty()
+        || i.has_table_keyword
+        || i.on.is_some()
+        || i.output.is_some()
+        || i.replace_into
+        || i.priority.is_some()
+        || i.insert_alias.is_some()
+        || i.settings.is_some()
+        || i.format_clause.is_some()
+        || i.multi_table_insert_type.is_some()
+        || !i.multi_table_into_clauses.is_empty()
+    {
+        return err("an INSERT clause not supported in function bodies");
+    }
+    let TableObject::TableName(name) = &i.table else {
+        return err("INSERT into a table function");
+    };
+    let t = target(name, i.table_alias.as_ref().map(|a| &a.alias), env)?;
+    // The columns written, else the table's first columns.
+    let mut columns = Vec::new();
+    for c in &i.columns {
+        let parts = name_parts(c)?;
+        let [n] = parts.as_slice() else {
+            return err("an INSERT column with a subfield or subscript");
+        };
+        if columns.contains(n) {
+            return err(format!("column {n} specified more than once"));
+        }
+        t.column_type(n)?;
+        columns.push(n.clone());
+    }
+    let explicit = !i.columns.is_empty();
+    let pick = |n: usize| -> R<Vec<String>> {
+        if explicit {
+            if n != columns.len() {
+                return err("INSERT with as many expressions as target columns expected");
+            }
+            Ok(columns.clone())
+        } else {
+            if n > t.rel.columns.len() {
+                return err("INSERT has more expressions than target columns");
+            }
+            Ok(t.rel.columns[..n].iter().map(|(c, _)| c.clone()).collect())
+        }
+    };
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    names.insert(t.refname.clone());
+    let no_level = Hooks {
+        env,
+        level: Rc::new(Level::default()),
+        names: &names,
+        rtable: true,
+    };
+    let mut out = Out::new(1);
+    out.indent += INDENT_STD;
+    out.push(" INSERT INTO ");
+    out.push(&t.printed);
+    out.push(" ");
+    if let Some(a) = &t.alias {
+        out.push("AS ");
+        out.push(&quote_ident(a));
+        out.push(" ");
+    }
+    let column_list = |out: &mut Out, cols: &[String]| {
+        out.push("(");
+        out.push(&join_idents(cols));
+        out.push(") ");
+    };
+    match &i.source {
+        None => {
+            if explicit {
+                return err("INSERT with columns and no values");
+            }
+            out.push("DEFAULT VALUES");
+        }
+        Some(src) => {
+            let plain = src.with.is_none()
+                && src.order_by.is_none()
+                && src.limit_clause.is_none()
+                && src.fetch.is_none()
+                && src.locks.is_empty();
+            match src.body.as_ref() {
+                SetExpr::Values(v) if plain => {
+                    if v.explicit_row {
+                        return err("VALUES ROW(...)");
+                    }
+                    let width = v.rows.first().map_or(0, |r| r.content.len());
+                    if width == 0 || v.rows.iter().any(|r| r.content.len() != width) {
+                        return err("VALUES lists of different lengths");
+                    }
+                    let cols = pick(width)?;
+                    let types = cols
+                        .iter()
+                        .map(|c| t.column_type(c))
+                        .collect::<R<Vec<_>>>()?;
+                    column_list(&mut out, &cols);
+                    if v.rows.len() == 1 {
+                        out.keyword("VALUES (", -INDENT_STD, INDENT_STD, 2);
+                        for (k, (e, ty)) in v.rows[0].content.iter().zip(&types).enumerate() {
+                            if k > 0 {
+                                out.push(", ");
+                            }
+                            let x = assigned(e, ty, &no_level)?;
+                            let text = x.print(out.indent, false)?;
+                            out.push_expr(&text);
+                        }
+                        out.push(")");
+                    } else {
+                        let mut values_names = names.clone();
+                        values_names.insert("*VALUES*".into());
+                        let hooks = Hooks {
+                            env,
+                            level: Rc::new(Level::default()),
+                            names: &values_names,
+                            rtable: true,
+                        };
+                        out.push("VALUES ");
+                        for (r, row) in v.rows.iter().enumerate() {
+                            if r > 0 {
+                                out.push(", ");
+                            }
+                            out.push("(");
+                            for (k, (e, ty)) in row.content.iter().zip(&types).enumerate() {
+                                if k > 0 {
+                                    out.push(",");
+                                }
+                                let x = assigned(e, ty, &hooks)?;
+                                let text = x.print(out.indent, false)?;
+                                out.push_expr(&text);
+                            }
+                            out.push(")");
+                        }
+                    }
+                }
+                SetExpr::Values(_) => return err("INSERT ... VALUES with query clauses"),
+                _ => {
+                    let mut sub_names = names.clone();
+                    sub_names.insert("*SELECT*".into());
+                    let mut sub_env = env.child(None, &sub_names)?;
+                    sub_env.qualify = true;
+                    let q = analyze_query(src, &sub_env, false, false)?;
+                    let cols = pick(q.columns.len())?;
+                    for (c, (_, ty)) in cols.iter().zip(&q.columns) {
+                        if ty.sql == "unknown" {
+                            return err("INSERT ... SELECT of a literal of unknown type");
+                        }
+                        let col = QueryColumn {
+                            prefix: None,
+                            name: c.clone(),
+                            ty: ty.clone(),
+                        };
+                        QueryExpr::var(&col)?.assign_to(&t.column_type(c)?)?;
+                    }
+                    column_list(&mut out, &cols);
+                    let text = print_query(&q, out.indent, None, false)?;
+                    out.push(&text);
+                }
+            }
+        }
+    }
+    let level = t.level();
+    let rc = Rc::new(t.level());
+    let hooks = Hooks {
+        env,
+        level: rc,
+        names: &names,
+        rtable: true,
+    };
+    print_returning(&mut out, &i.returning, &level, &hooks)?;
+    Ok(out.buf)
+}
+
+/// The target of UPDATE or DELETE: a plain relation with an optional alias.
+fn dml_target(t: &TableWithJoins, env: &Env<'_>) -> R<Target> {
+    if !t.joins.is_empty() {
+        return err("UPDATE or DELETE of a join");
+    }
+    let TableFactor::Table {
+        name,
+        alias,
+        args,
+        with_hints,
+        version,
+        with_ordinality,
+        partitions,
+        json_path,
+        sample,
+        index_hints,
+    } = &t.relation
+    else {
+        return err("UPDATE or DELETE of something other than a table");
+    };
+    if args.is_some()
+        || !with_hints.is_empty()
+        || version.is_some()
+        || *with_ordinality
+        || !partitions.is_empty()
+        || json_path.is_some()
+        || sample.is_some()
+        || !index_hints.is_empty()
+    {
+        return err("table options in UPDATE or DELETE");
+    }
+    if let Some(a) = alias
+        && !a.columns.is_empty()
+    {
+        return err("a column alias list on the target");
+    }
+    target(name, alias.as_ref().map(|a| &a.name), env)
+}
+
+fn print_where(out: &mut Out, selection: &Option<Expr>, hooks: &Hooks<'_, '_>) -> R<()> {
+    if let Some(w) = selection {
+        let x = analyze_query_expr(w, hooks.env.scope, hooks)?.condition()?;
+        out.keyword(" WHERE ", -INDENT_STD, INDENT_STD, 1);
+        let text = x.print(out.indent, false)?;
+        out.push_expr(&text);
+    }
+    Ok(())
+}
+
+/// `get_update_query_def`.
+fn print_update(u: &sqlparser::ast::Update, env: &Env<'_>) -> R<String> {
+    if !u.optimizer_hints.is_empty()
+        || u.from.is_some()
+        || u.output.is_some()
+        || u.or.is_some()
+        || !u.order_by.is_empty()
+        || u.limit.is_some()
+    {
+        return err("an UPDATE clause not supported in function bodies");
+    }
+    let t = dml_target(&u.table, env)?;
+    let mut names = BTreeSet::new();
+    names.insert(t.refname.clone());
+    let level = t.level();
+    let hooks = Hooks {
+        env,
+        level: Rc::new(t.level()),
+        names: &names,
+        rtable: true,
+    };
+    let mut out = Out::new(1);
+    out.indent += INDENT_STD;
+    out.push(" UPDATE ");
+    out.push(&t.printed);
+    if let Some(a) = &t.alias {
+        out.push(" AS ");
+        out.push(&quote_ident(a));
+    }
+    out.push(" SET ");
+    if u.assignments.is_empty() {
+        return err("UPDATE without SET");
+    }
+    let mut seen = BTreeSet::new();
+    for (k, a) in u.assignments.iter().enumerate() {
+        let AssignmentTarget::ColumnName(c) = &a.target else {
+            return err("a multiple-column assignment");
+        };
+        let parts = name_parts(c)?;
+        let [n] = parts.as_slice() else {
+            return err("an assignment to a subfield or subscript");
+        };
+        if !seen.insert(n.clone()) {
+            return err(format!("multiple assignments to column {n}"));
+        }
+        let ty = t.column_type(n)?;
+        let x = assigned(&a.value, &ty, &hooks)?;
+        if k > 0 {
+            out.push(", ");
+        }
+        out.push(&quote_ident(n));
+        out.push(" = ");
+        let text = x.print(out.indent, false)?;
+        out.push_expr(&text);
+    }
+    print_where(&mut out, &u.selection, &hooks)?;
+    print_returning(&mut out, &u.returning, &level, &hooks)?;
+    Ok(out.buf)
+}
+
+/// `get_delete_query_def`.
+fn print_delete(d: &sqlparser::ast::Delete, env: &Env<'_>) -> R<String> {
+    if !d.optimizer_hints.is_empty()
+        || !d.tables.is_empty()
+        || d.using.is_some()
+        || d.output.is_some()
+        || !d.order_by.is_empty()
+        || d.limit.is_some()
+    {
+        return err("a DELETE clause not supported in function bodies");
+    }
+    let FromTable::WithFromKeyword(from) = &d.from else {
+        return err("DELETE without FROM");
+    };
+    let [table] = from.as_slice() else {
+        return err("DELETE from several tables");
+    };
+    let t = dml_target(table, env)?;
+    let mut names = BTreeSet::new();
+    names.insert(t.refname.clone());
+    let level = t.level();
+    let hooks = Hooks {
+        env,
+        level: Rc::new(t.level()),
+        names: &names,
+        rtable: true,
+    };
+    let mut out = Out::new(1);
+    out.indent += INDENT_STD;
+    out.push(" DELETE FROM ");
+    out.push(&t.printed);
+    if let Some(a) = &t.alias {
+        out.push(" AS ");
+        out.push(&quote_ident(a));
+    }
+    print_where(&mut out, &d.selection, &hooks)?;
+    print_returning(&mut out, &d.returning, &level, &hooks)?;
+    Ok(out.buf)
 }
