@@ -11,6 +11,7 @@ use sqlparser::ast::{
 use super::scope::{ExprScope, resolved};
 use super::{Loader, Problem, Result, fold, name_parts};
 use crate::canon::expr::Role;
+use crate::canon::view::{Parameter, canonicalize_sql_body};
 use crate::sql::{CommentOn, FunctionExtras, ParsedStatement};
 use retort_sql::quote::quote_ident;
 
@@ -21,15 +22,26 @@ impl Loader {
         extras: &FunctionExtras,
         statement: &ParsedStatement,
     ) -> Result<()> {
-        let _ = statement;
         let q = self.new_name(&f.name)?;
         let procedure = extras.procedure;
         let args = f.args.as_deref().unwrap_or(&[]);
         let mut full = Vec::new();
         let mut identity = Vec::new();
+        // The input parameters, for an SQL-standard body.
+        let mut parameters = Vec::new();
+        let (mut seen_out, mut out_before_in) = (false, false);
         for arg in args {
             let data_type = self.resolve_type(&arg.data_type)?;
             let mode = arg.mode.as_ref();
+            if matches!(mode, Some(ArgMode::Out)) {
+                seen_out = true;
+            } else {
+                out_before_in |= seen_out;
+                parameters.push(Parameter {
+                    name: arg.name.as_ref().map(fold),
+                    data_type: resolved(self, &data_type),
+                });
+            }
             let mode_text = match mode {
                 Some(ArgMode::Out) => "OUT ",
                 Some(ArgMode::InOut) => "INOUT ",
@@ -97,27 +109,41 @@ impl Loader {
                 "functions in language {language} are checked by the server only"
             ));
         }
-        let (body, sql_body) = match (&f.function_body, &extras.atomic_body) {
-            (_, Some(atomic)) => {
-                self.approximate(
-                    "an SQL-standard function body is kept as written offline; PostgreSQL \
-                     stores it rewritten (pg_get_function_sqlbody)",
-                );
-                (atomic.clone(), true)
-            }
-            (Some(CreateFunctionBody::Return(e)), None) => {
-                self.approximate(
-                    "an SQL-standard function body is kept as written offline; PostgreSQL \
-                     stores it rewritten (pg_get_function_sqlbody)",
-                );
-                (format!("RETURN {e}"), true)
+        let standard_body = match (&f.function_body, &extras.atomic_body) {
+            (_, Some(atomic)) => Some(atomic.clone()),
+            (Some(CreateFunctionBody::Return(_)), None) => Some(return_text(&statement.text)?),
+            _ => None,
+        };
+        let (body, sql_body) = match (standard_body, &f.function_body) {
+            (Some(text), _) => {
+                let canonical = if out_before_in {
+                    Err("an OUT parameter before an input one".to_owned())
+                } else {
+                    canonicalize_sql_body(
+                        q.name.as_str(),
+                        &text,
+                        &parameters,
+                        &ExprScope::empty(self),
+                    )
+                    .map_err(|e| e.message)
+                };
+                match canonical {
+                    Ok(body) => (body, true),
+                    Err(e) => {
+                        self.approximate(format!(
+                            "the SQL-standard function body is kept as written ({e}); \
+                             PostgreSQL stores it rewritten (pg_get_function_sqlbody)"
+                        ));
+                        (text, true)
+                    }
+                }
             }
             (
+                None,
                 Some(
                     CreateFunctionBody::AsBeforeOptions { body, .. }
                     | CreateFunctionBody::AsAfterOptions(body),
                 ),
-                None,
             ) => (string_body(body)?, false),
             _ => return Err(Problem::new("this function body is not read offline")),
         };
@@ -373,6 +399,30 @@ fn split_arguments(text: &str) -> Vec<String> {
         out.push(current.trim().to_owned());
     }
     out
+}
+
+/// The `RETURN expr` body of a function as written: from the first `RETURN` keyword to the end.
+fn return_text(statement: &str) -> Result<String> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let tokens = Tokenizer::new(&crate::sql::RetortDialect, statement)
+        .tokenize_with_location()
+        .map_err(|e| Problem::new(e.to_string()))?;
+    let at = tokens
+        .iter()
+        .find(|t| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("return")))
+        .map(|t| {
+            crate::sql::offset_of(
+                statement,
+                t.span.start.line as usize,
+                t.span.start.column as usize,
+            )
+        })
+        .ok_or_else(|| Problem::new("a RETURN body without RETURN"))?;
+    Ok(statement[at..]
+        .trim_end()
+        .trim_end_matches(';')
+        .trim_end()
+        .to_owned())
 }
 
 /// A function body given as a string: its text exactly.
