@@ -5406,6 +5406,27 @@ pub(crate) fn analyze_query_expr(
     Ok(QueryExpr(a.analyze(expr)?))
 }
 
+/// Analyses a target-list item of a query: like [`analyze_query_expr`], and a set-returning
+/// `unnest(array)` is accepted when it is the whole item (the one place the canonicalizer
+/// reproduces a set-returning function).
+pub(crate) fn analyze_query_target(
+    expr: &Expr,
+    scope: &dyn Scope,
+    hooks: &dyn QueryHooks,
+) -> R<QueryExpr> {
+    let mut a = Analyzer {
+        scope,
+        hooks: Some(hooks),
+        depth: 0,
+    };
+    if let Expr::Function(f) = expr
+        && let Some(t) = a.unnest(f)?
+    {
+        return Ok(QueryExpr(t));
+    }
+    Ok(QueryExpr(a.analyze(expr)?))
+}
+
 /// The common type of several columns' types (`select_common_type`), unknowns left out by
 /// the caller.
 pub(crate) fn common_query_type(types: &[ResolvedType]) -> R<ResolvedType> {
@@ -5695,6 +5716,49 @@ impl Analyzer<'_> {
                 ))
             }
         }
+    }
+
+    /// `unnest(anyarray)` (`pg_catalog.unnest`, set-returning): the call with its result the
+    /// array's element type (no type modifier, as a function result has none); None for any
+    /// other function.
+    fn unnest(&mut self, f: &Function) -> R<Option<Typed>> {
+        let parts = object_parts(&f.name)?;
+        let is_unnest = match parts.as_slice() {
+            [n] => n == "unnest",
+            [s, n] => s == "pg_catalog" && n == "unnest",
+            _ => false,
+        };
+        if !is_unnest {
+            return Ok(None);
+        }
+        let Some(args) = self.function_args(f)? else {
+            return err("unnest without arguments");
+        };
+        let [arg] = <[Typed; 1]>::try_from(args).map_err(|_| ExprError {
+            message: "unnest with other than one argument".into(),
+        })?;
+        if arg.ty.is_unknown() || !arg.ty.is_array() {
+            return err("unnest of something other than an array");
+        }
+        let sigs = [Sig {
+            args: vec!["anyarray"],
+            result: "anyelement",
+        }];
+        let args = vec![arg];
+        let sig = select_candidate("function unnest", &sigs, &tys(&args), false)?;
+        let (declared, result) = bind_polymorphic(sig, &tys(&args))?;
+        let args = args
+            .into_iter()
+            .zip(&declared)
+            .map(|(a, d)| coerce(a, d, Coercion::Implicit))
+            .collect::<R<Vec<_>>>()?;
+        Ok(Some(typed(
+            Node::Func {
+                name: "unnest".into(),
+                args,
+            },
+            result.base_name_only(),
+        )))
     }
 
     /// An aggregate or window function call; None when `f` is neither.

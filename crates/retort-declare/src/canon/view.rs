@@ -42,8 +42,8 @@ use sqlparser::tokenizer::Token;
 
 use crate::canon::expr::{
     ExprError, QueryColumn, QueryExpr, QueryHooks, ResolvedType, Scope, Subquery, SubqueryText,
-    analyze_query_expr, common_query_type, indent_amount, sort_direction, sort_suffix,
-    type_orderable, type_without_typmod,
+    analyze_query_expr, analyze_query_target, common_query_type, indent_amount, sort_direction,
+    sort_suffix, type_orderable, type_without_typmod,
 };
 use crate::sql::RetortDialect;
 
@@ -1521,12 +1521,13 @@ fn analyze_select(
         rtable: !s.from.is_empty(),
     };
     let analyze = |e: &Expr| analyze_query_expr(e, env.scope, &hooks);
+    let analyze_target = |e: &Expr| analyze_query_target(e, env.scope, &hooks);
     // Target list.
     let mut targets = Vec::new();
     for item in &s.projection {
         match item {
             SelectItem::UnnamedExpr(e) => {
-                let x = analyze(e)?;
+                let x = analyze_target(e)?;
                 let name = match x.var_name() {
                     Some(n) if matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) => {
                         n.to_owned()
@@ -1537,7 +1538,7 @@ fn analyze_select(
             }
             SelectItem::ExprWithAlias { expr, alias } => {
                 targets.push(Tle {
-                    expr: analyze(expr)?,
+                    expr: analyze_target(expr)?,
                     name: fold(alias),
                 });
             }
