@@ -7,7 +7,9 @@ use std::cell::RefCell;
 
 use retort_declare::canon::expr::{ExprError, ResolvedType, Scope, TypeKind};
 use retort_declare::canon::types::canonical_builtin;
-use retort_declare::canon::view::{QueryScope, RelationColumns, canonicalize_view};
+use retort_declare::canon::view::{
+    QueryScope, RelationColumns, canonicalize_recursive_view, canonicalize_view,
+};
 use retort_declare::sql::RetortDialect;
 use retort_testkit::TestDb;
 use sqlparser::ast::Statement;
@@ -263,6 +265,9 @@ const CASES: &[&str] = &[
     "CREATE VIEW fx.cte_two AS WITH a AS (SELECT 1 AS x), b AS MATERIALIZED (SELECT x FROM a) SELECT * FROM b",
     "CREATE VIEW fx.cte_union AS WITH c AS (SELECT id FROM fx.items) SELECT id FROM c UNION ALL SELECT id FROM fx.tags",
     "CREATE VIEW fx.cte_cols AS WITH c (k, v) AS NOT MATERIALIZED (SELECT id, name FROM fx.items) SELECT k, v FROM c WHERE k > 1",
+    "CREATE VIEW fx.cte_recursive AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5) SELECT n FROM c",
+    "CREATE VIEW fx.cte_recursive_two AS WITH RECURSIVE a AS (SELECT id, name FROM fx.items), t(id, depth) AS (SELECT id, 0 FROM a UNION SELECT i.qty, t.depth + 1 FROM t JOIN fx.items i ON i.id = t.id WHERE t.depth < 3) SELECT t.depth, a.name FROM t JOIN a USING (id)",
+    "CREATE VIEW fx.cte_recursive_plain AS WITH RECURSIVE c AS (SELECT id FROM fx.items) SELECT id FROM c",
     "CREATE VIEW fx.cte_clash AS WITH c AS (SELECT id FROM fx.items) SELECT c.id FROM c JOIN fx.items ON items.id = c.id",
     "CREATE VIEW fx.values_ AS VALUES (1, 'a'), (2, 'b')",
     "CREATE VIEW fx.values_from AS SELECT v.a FROM (VALUES (1, 'a'), (2, 'b')) v (a, b)",
@@ -282,7 +287,7 @@ const CASES: &[&str] = &[
 const REFUSED: &[&str] = &[
     "CREATE VIEW fx.r1 AS SELECT * FROM fx.items, LATERAL (SELECT 1) s",
     "CREATE VIEW fx.r2 AS SELECT * FROM generate_series(1, 3) g",
-    "CREATE VIEW fx.r3 AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c",
+    "CREATE VIEW fx.r3 AS WITH RECURSIVE c(n) AS (SELECT n FROM c UNION ALL SELECT 1) SELECT n FROM c",
     "CREATE VIEW fx.r4 AS SELECT sum(qty) OVER w FROM fx.items WINDOW w AS (ORDER BY id)",
     "CREATE VIEW fx.r5 AS SELECT sum(qty) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM fx.items",
     "CREATE VIEW fx.r6 AS SELECT id FROM fx.missing",
@@ -293,6 +298,8 @@ const REFUSED: &[&str] = &[
     "CREATE VIEW fx.r11 AS SELECT 1 AS a, 2 AS a",
     "CREATE VIEW fx.r12 AS SELECT * FROM (SELECT 1)",
     "CREATE VIEW fx.r13 (a, b, c) AS SELECT 1, 2",
+    "CREATE VIEW fx.r15 AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1.5 FROM c) SELECT n FROM c",
+    "CREATE VIEW fx.r16 AS WITH RECURSIVE c(n) AS (SELECT 1 INTERSECT SELECT n FROM c) SELECT n FROM c",
     "CREATE VIEW fx.r14 AS SELECT id FROM fx.items JOIN fx.orders USING (id) JOIN fx.tags USING (id) WHERE amount::integer IN (SELECT 1, 2)",
 ];
 
@@ -467,6 +474,20 @@ const EDGE_CASES: &[&str] = &[
     "CREATE VIEW fx_edge.unnest_qualified AS SELECT pg_catalog.unnest(t.palette) AS c FROM fx_edge.\"table\" t ORDER BY 1",
 ];
 
+/// `CREATE RECURSIVE VIEW fx_edge.name (columns) AS query`: name, columns, query.
+const RECURSIVE_CASES: &[(&str, &str, &str)] = &[
+    (
+        "counter",
+        "n",
+        "SELECT 1 UNION ALL SELECT n + 1 FROM counter WHERE n < 10",
+    ),
+    (
+        "Walk",
+        "id, \"Step\"",
+        "SELECT id, 1 FROM fx_edge.\"table\" UNION SELECT w.id, w.\"Step\" + 1 FROM \"Walk\" w WHERE w.\"Step\" < 3",
+    ),
+];
+
 /// Views over user types the canonicalizer must refuse.
 const EDGE_REFUSED: &[&str] = &[
     // a set-returning function only as a whole target-list item
@@ -533,10 +554,55 @@ async fn edge_views_match_the_server() {
         wrong.len(),
         wrong.join("\n")
     );
+    for (name, cols, query) in RECURSIVE_CASES {
+        let ddl = format!(
+            "CREATE RECURSIVE VIEW fx_edge.{name_q} ({cols}) AS {query}",
+            name_q = quote(name)
+        );
+        let stmts = Parser::parse_sql(&RetortDialect, query).expect("query");
+        let [Statement::Query(q)] = stmts.as_slice() else {
+            panic!("not one query: {query}");
+        };
+        let col_list: Vec<String> = Parser::new(&RetortDialect)
+            .try_with_sql(cols)
+            .and_then(|mut p| p.parse_comma_separated(|p| p.parse_identifier()))
+            .expect("columns")
+            .iter()
+            .map(fold)
+            .collect();
+        let ours = canonicalize_recursive_view(name, q, &col_list, &scope);
+        client
+            .batch_execute(&ddl)
+            .await
+            .unwrap_or_else(|e| panic!("{ddl}: {e:?}"));
+        let rel = format!("fx_edge.{}", quote(name));
+        let def: String = client
+            .query_one(
+                "SELECT pg_catalog.pg_get_viewdef($1::text::pg_catalog.regclass)",
+                &[&rel],
+            )
+            .await
+            .expect("viewdef")
+            .get(0);
+        match ours {
+            Ok(v) if v.definition == def => {}
+            Ok(v) => wrong.push(format!(
+                "{ddl}\n  server: {def:?}\n  ours:   {:?}",
+                v.definition
+            )),
+            Err(e) => wrong.push(format!("{ddl}: refused: {e}")),
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     eprintln!(
         "{} of {} edge views reproduced exactly",
-        EDGE_CASES.len(),
-        EDGE_CASES.len()
+        EDGE_CASES.len() + RECURSIVE_CASES.len(),
+        EDGE_CASES.len() + RECURSIVE_CASES.len()
     );
     for ddl in EDGE_REFUSED {
         let (_, r) = canonicalize_edge(ddl, &scope);

@@ -20,7 +20,11 @@
 //! (qualified by the function's name wherever a range table is in scope) or as `$n` when the
 //! function names none.
 //!
-//! Anything not reproduced exactly (LATERAL, table functions, recursive CTEs, named windows,
+//! `WITH RECURSIVE` is reproduced for CTEs that are `non-recursive term UNION [ALL] recursive
+//! term`; [`canonicalize_recursive_view`] prints `CREATE RECURSIVE VIEW` as PostgreSQL stores
+//! it (the query wrapped in a recursive CTE named after the view).
+//!
+//! Anything not reproduced exactly (LATERAL, table functions, named windows,
 //! frame clauses, a JOIN USING whose columns need a cast, ...) is an [`ExprError`].
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -120,6 +124,48 @@ pub fn canonicalize_view(
     })
 }
 
+/// A `CREATE RECURSIVE VIEW name (column_names) AS query` as PostgreSQL 15 prints it: the
+/// server stores it as `WITH RECURSIVE name (column_names) AS (query) SELECT column_names
+/// FROM name`. `name` is the view's own name (unqualified, as the CTE takes it).
+pub fn canonicalize_recursive_view(
+    name: &str,
+    query: &Query,
+    column_names: &[String],
+    scope: &dyn QueryScope,
+) -> Result<ViewDefinition, ExprError> {
+    if column_names.is_empty() {
+        return err("CREATE RECURSIVE VIEW without a column list");
+    }
+    // The wrapper is parsed from text with every name quoted (so it folds to itself), and the
+    // view's own query is put in as it was parsed.
+    let quoted = |n: &str| format!("\"{}\"", n.replace('"', "\"\""));
+    let cols = column_names
+        .iter()
+        .map(|c| quoted(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = format!(
+        "WITH RECURSIVE {} ({cols}) AS (SELECT 1) SELECT {cols} FROM {}",
+        quoted(name),
+        quoted(name)
+    );
+    let parsed = Parser::new(&RetortDialect)
+        .try_with_sql(&text)
+        .and_then(|mut p| p.parse_query())
+        .map_err(|e| ExprError {
+            message: format!("recursive view wrapper: {e}"),
+        })?;
+    let mut wrapped = *parsed;
+    let Some(with) = wrapped.with.as_mut() else {
+        return err("recursive view wrapper without WITH");
+    };
+    let [cte] = with.cte_tables.as_mut_slice() else {
+        return err("recursive view wrapper without one CTE");
+    };
+    *cte.query = query.clone();
+    canonicalize_view(&wrapped, column_names, scope)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Analysis
 
@@ -166,6 +212,9 @@ impl Env<'_> {
 struct CteDef {
     name: String,
     columns: Vec<(String, ResolvedType)>,
+    /// A recursive CTE while its non-recursive term is analysed (a reference to it there is
+    /// refused, as PostgreSQL refuses it).
+    pending: bool,
 }
 
 /// The names a query level's expressions can see.
@@ -339,6 +388,8 @@ fn name_parts(name: &ObjectName) -> R<Vec<String>> {
 #[derive(Debug)]
 struct AQuery {
     ctes: Vec<ACte>,
+    /// `WITH RECURSIVE`.
+    recursive: bool,
     body: ABody,
     order: Vec<AOrder>,
     offset: Option<QueryExpr>,
@@ -475,10 +526,8 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
     let mut cte_env = env.child(None, &BTreeSet::new())?;
     cte_env.depth = env.depth;
     let mut cte_defs = Vec::new();
+    let recursive = q.with.as_ref().is_some_and(|w| w.recursive);
     if let Some(w) = &q.with {
-        if w.recursive {
-            return err("WITH RECURSIVE");
-        }
         for c in &w.cte_tables {
             if c.from.is_some() {
                 return err("a CTE with FROM");
@@ -486,10 +535,18 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
             let name = fold(&c.alias.name);
             let mut sub_env = cte_env.child(None, &BTreeSet::new())?;
             sub_env.qualify |= body_rtable;
-            let sub = analyze_query(&c.query, &sub_env, false, true)?;
             let alias_columns = alias_columns(&c.alias)?;
-            let columns = rename(&sub.columns, &alias_columns)?;
-            let def = Rc::new(CteDef { name, columns });
+            let columns = if recursive {
+                recursive_cte_columns(&c.query, &name, &alias_columns, &sub_env)?
+            } else {
+                let sub = analyze_query(&c.query, &sub_env, false, true)?;
+                rename(&sub.columns, &alias_columns)?
+            };
+            let def = Rc::new(CteDef {
+                name,
+                columns,
+                pending: false,
+            });
             cte_defs.push((c, def.clone(), alias_columns));
             cte_env.ctes.push(def);
         }
@@ -586,10 +643,15 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
     let mut final_env = env.child(None, &level_names)?;
     final_env.depth = env.depth;
     for (c, def, alias_columns) in cte_defs {
+        if recursive {
+            final_env.ctes.push(def.clone());
+        }
         let mut sub_env = final_env.child(None, &BTreeSet::new())?;
         sub_env.qualify |= body_rtable;
         let sub = analyze_query(&c.query, &sub_env, false, true)?;
-        final_env.ctes.push(def);
+        if !recursive {
+            final_env.ctes.push(def);
+        }
         let materialized = match c.materialized {
             None => None,
             Some(CteAsMaterialized::Materialized) => Some(true),
@@ -666,12 +728,71 @@ fn analyze_query(q: &Query, env: &Env<'_>, top: bool, resolve_unknowns: bool) ->
     }
     Ok(AQuery {
         ctes,
+        recursive,
         body,
         order,
         offset,
         limit,
         columns,
     })
+}
+
+/// The columns of a CTE in a `WITH RECURSIVE` list (`analyzeCTE`): a self-referencing one
+/// must be `non-recursive term UNION [ALL] recursive term`; its columns take the
+/// non-recursive term's types, and the whole query must produce exactly those types.
+fn recursive_cte_columns(
+    query: &Query,
+    name: &str,
+    alias_columns: &[String],
+    env: &Env<'_>,
+) -> R<Vec<(String, ResolvedType)>> {
+    let mut pending_env = env.child(None, &BTreeSet::new())?;
+    pending_env.depth = env.depth;
+    pending_env.ctes.push(Rc::new(CteDef {
+        name: name.to_owned(),
+        columns: Vec::new(),
+        pending: true,
+    }));
+    // Without a self-reference the CTE is an ordinary one.
+    if let Ok(sub) = analyze_query(query, &pending_env, false, true) {
+        return rename(&sub.columns, alias_columns);
+    }
+    let plain = query.with.is_none()
+        && query.order_by.is_none()
+        && query.limit_clause.is_none()
+        && query.fetch.is_none();
+    let SetExpr::SetOperation {
+        left,
+        op: SetOperator::Union,
+        ..
+    } = query.body.as_ref()
+    else {
+        return err("a recursive CTE that is not a UNION of two terms");
+    };
+    if !plain {
+        return err("a recursive CTE with its own WITH, ORDER BY or LIMIT");
+    }
+    let non_recursive = node_columns(&analyze_setop(left, &pending_env)?);
+    if non_recursive.iter().any(|(_, t)| t.sql == "unknown") {
+        return err("a recursive CTE whose non-recursive term has a column of unknown type");
+    }
+    let columns = rename(&non_recursive, alias_columns)?;
+    let mut full_env = env.child(None, &BTreeSet::new())?;
+    full_env.depth = env.depth;
+    full_env.ctes.push(Rc::new(CteDef {
+        name: name.to_owned(),
+        columns: columns.clone(),
+        pending: false,
+    }));
+    let whole = analyze_query(query, &full_env, false, true)?;
+    if whole.columns.len() != columns.len()
+        || whole.columns.iter().zip(&columns).any(|(a, b)| a.1 != b.1)
+    {
+        return err(format!(
+            "recursive query {name} has other types in its non-recursive term than overall"
+        ));
+    }
+    Ok(columns)
 }
 
 /// Whether a query body has range-table entries (FROM items, a set operation's leaves, a
@@ -807,6 +928,7 @@ fn analyze_setop(e: &SetExpr, env: &Env<'_>) -> R<SetNode> {
             debug_assert!(order.is_empty());
             Ok(SetNode::Leaf(Box::new(AQuery {
                 ctes: Vec::new(),
+                recursive: false,
                 body: ABody::Select(Box::new(sel)),
                 order,
                 offset: None,
@@ -1048,6 +1170,11 @@ impl<'q> FromBuilder<'q, '_, '_> {
                         let Some(c) = self.env.ctes.iter().rev().find(|c| c.name == *n) else {
                             return err("CTE lookup");
                         };
+                        if c.pending {
+                            return err(format!(
+                                "a recursive reference to {n} in its non-recursive term"
+                            ));
+                        }
                         (n.clone(), RteSrc::Cte(n.clone()), c.columns.clone())
                     }
                     [n] | [_, n] => {
@@ -1916,7 +2043,11 @@ fn print_query(q: &AQuery, indent: i32, names: Option<&[String]>, visible: bool)
         out.indent += INDENT_STD;
         out.push(" ");
         for (i, c) in q.ctes.iter().enumerate() {
-            out.push(if i == 0 { "WITH " } else { ", " });
+            out.push(match (i, q.recursive) {
+                (0, false) => "WITH ",
+                (0, true) => "WITH RECURSIVE ",
+                _ => ", ",
+            });
             out.push(&quote_ident(&c.name));
             if !c.alias_columns.is_empty() {
                 out.push("(");
