@@ -822,3 +822,102 @@ fn unparsable_scope_names_are_errors() {
         assert!(canon(Check, text).is_err(), "{text}");
     }
 }
+
+/// A table column of the citext extension's type, the extension in schema `extensions`
+/// (off the search path unless `on_path`).
+struct CitextScope {
+    on_path: bool,
+}
+
+fn citext() -> ResolvedType {
+    ResolvedType {
+        sql: "extensions.citext".into(),
+        kind: TypeKind::Other,
+    }
+}
+
+impl Scope for CitextScope {
+    fn column(&self, qualifier: Option<&str>, name: &str) -> Option<ResolvedType> {
+        (matches!(qualifier, None | Some("ct")) && name == "email").then(citext)
+    }
+
+    fn user_type(&self, schema: Option<&str>, name: &str) -> Option<ResolvedType> {
+        match (schema, name) {
+            (Some("extensions"), "citext") => Some(citext()),
+            (None, "citext") if self.on_path => Some(citext()),
+            _ => None,
+        }
+    }
+
+    fn function(
+        &self,
+        _schema: Option<&str>,
+        _name: &str,
+        _args: &[ResolvedType],
+    ) -> Option<(String, ResolvedType)> {
+        None
+    }
+
+    fn domain_check(&self) -> Option<bool> {
+        Some(false)
+    }
+}
+
+/// CHECK conditions on a citext column, resolved through its casts to text.
+const CITEXT_CASES: &[&str] = &[
+    "email <> ''",
+    "email = 'x'",
+    "length(email) > 1",
+    "lower(email) = 'a'",
+];
+
+#[tokio::test]
+async fn citext_off_the_search_path_matches_the_server() {
+    let db = TestDb::new().await;
+    let client = db.client().await;
+    client
+        .batch_execute(
+            "CREATE SCHEMA extensions; CREATE EXTENSION citext SCHEMA extensions; \
+             CREATE TABLE public.ct (email extensions.citext);",
+        )
+        .await
+        .expect("setup");
+    let mut failures = Vec::new();
+    for (i, text) in CITEXT_CASES.iter().enumerate() {
+        client
+            .batch_execute(&format!(
+                "SET search_path = public; ALTER TABLE public.ct ADD CONSTRAINT c{i} CHECK ({text})"
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        client
+            .batch_execute("SET search_path = ''")
+            .await
+            .expect("search_path");
+        let want: String = client
+            .query_one(
+                "SELECT pg_catalog.pg_get_expr(conbin, conrelid) FROM pg_catalog.pg_constraint \
+                 WHERE conrelid = 'public.ct'::pg_catalog.regclass AND conname = $1",
+                &[&format!("c{i}")],
+            )
+            .await
+            .expect("constraint")
+            .get(0);
+        match canonicalize(&parse(text), &Role::Check, &CitextScope { on_path: false }) {
+            Ok(got) if got == want => {}
+            Ok(got) => failures.push(format!("{text}\n  server: {want}\n  offline: {got}")),
+            Err(e) => failures.push(format!("{text}\n  server: {want}\n  error: {e}")),
+        }
+        // With the extension's schema on the search path its own operators would be chosen.
+        assert!(
+            canonicalize(&parse(text), &Role::Check, &CitextScope { on_path: true }).is_err(),
+            "{text} must be refused with citext on the search path"
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!(
+        "{} of {} citext cases reproduced",
+        CITEXT_CASES.len(),
+        CITEXT_CASES.len()
+    );
+}

@@ -331,6 +331,9 @@ impl Ty {
         if b.is_array() {
             return ('A', false);
         }
+        if is_citext(b) {
+            return ('S', false);
+        }
         match b.kind {
             TypeKind::Enum => ('E', false),
             TypeKind::Composite => ('C', false),
@@ -508,8 +511,25 @@ fn can_coerce_implicit(from: &Ty, to: &str) -> bool {
     cast_pathway(b, to).is_some_and(|(c, _)| c == 'i')
 }
 
+/// The citext extension's type (`schema.citext`; a domain's base arrives with the built-in
+/// kind, a column's with `Other`).
+fn is_citext(t: &Ty) -> bool {
+    matches!(t.kind, TypeKind::Other | TypeKind::Builtin)
+        && t.name
+            .rsplit_once('.')
+            .is_some_and(|(schema, name)| !schema.is_empty() && name == "citext")
+}
+
 /// The cast from `from` to `to` (names without modifiers): context and method.
 fn cast_pathway(from: &Ty, to: &str) -> Option<(char, char)> {
+    // citext's casts to the string types (binary; to `character` in assignment only).
+    if is_citext(from) {
+        return match to {
+            "text" | "character varying" => Some(('i', 'b')),
+            "character" => Some(('a', 'b')),
+            _ => None,
+        };
+    }
     let t = tables();
     if let Some(&(c, m)) = t.casts.get(&(from.name.as_str(), to)) {
         return Some((c, m));
@@ -2669,8 +2689,20 @@ impl Analyzer<'_> {
         self.operator(name, vec![a, b])
     }
 
+    /// citext values resolve through its casts to text only while the extension's schema is
+    /// off the search path (else its own operators and functions would be chosen).
+    fn citext_off_path(&self, args: &[Typed]) -> R<()> {
+        if args.iter().any(|a| is_citext(a.ty.base()))
+            && self.scope.user_type(None, "citext").is_some()
+        {
+            return err("citext with its extension's schema on the search path");
+        }
+        Ok(())
+    }
+
     /// `make_op`: resolve the operator, coerce the arguments to its declared types.
     fn operator(&mut self, name: &str, args: Vec<Typed>) -> R<Typed> {
+        self.citext_off_path(&args)?;
         let (declared, result) = resolve_operator(name, &args)?;
         let args = args
             .into_iter()
@@ -3242,6 +3274,7 @@ impl Analyzer<'_> {
                 _ => {}
             }
             if let Some(sigs) = tables().functions.get(name) {
+                self.citext_off_path(&args)?;
                 let sig = select_candidate(&format!("function {name}"), sigs, &tys(&args), false)?;
                 let (declared, result) = bind_polymorphic(sig, &tys(&args))?;
                 let args = args
@@ -3538,6 +3571,7 @@ fn resolve_operator(name: &str, args: &[Typed]) -> R<(Vec<Ty>, Ty)> {
     for t in &types {
         match t.base().kind {
             TypeKind::Builtin | TypeKind::Enum => {}
+            TypeKind::Other if is_citext(t.base()) => {}
             _ => return err(format!("operator {name} on type {}", t.name)),
         }
         if let Some(e) = t.element()
