@@ -871,6 +871,13 @@ const CITEXT_CASES: &[&str] = &[
     "lower(email) = 'a'",
 ];
 
+/// citext's own operators named with its schema: both sides become citext.
+const CITEXT_OPERATOR_CASES: &[&str] = &[
+    "email OPERATOR(extensions.~~) '%@%'",
+    "email OPERATOR(extensions.=) 'x'",
+    "email OPERATOR(extensions.<>) email",
+];
+
 #[tokio::test]
 async fn citext_off_the_search_path_matches_the_server() {
     let db = TestDb::new().await;
@@ -913,6 +920,32 @@ async fn citext_off_the_search_path_matches_the_server() {
             canonicalize(&parse(text), &Role::Check, &CitextScope { on_path: true }).is_err(),
             "{text} must be refused with citext on the search path"
         );
+    }
+    for (i, text) in CITEXT_OPERATOR_CASES.iter().enumerate() {
+        client
+            .batch_execute(&format!(
+                "SET search_path = public; ALTER TABLE public.ct ADD CONSTRAINT o{i} CHECK ({text})"
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        client
+            .batch_execute("SET search_path = ''")
+            .await
+            .expect("search_path");
+        let want: String = client
+            .query_one(
+                "SELECT pg_catalog.pg_get_expr(conbin, conrelid) FROM pg_catalog.pg_constraint \
+                 WHERE conrelid = 'public.ct'::pg_catalog.regclass AND conname = $1",
+                &[&format!("o{i}")],
+            )
+            .await
+            .expect("constraint")
+            .get(0);
+        match canonicalize(&parse(text), &Role::Check, &CitextScope { on_path: false }) {
+            Ok(got) if got == want => {}
+            Ok(got) => failures.push(format!("{text}\n  server: {want}\n  offline: {got}")),
+            Err(e) => failures.push(format!("{text}\n  server: {want}\n  error: {e}")),
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!(

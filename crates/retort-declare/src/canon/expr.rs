@@ -1320,6 +1320,10 @@ fn literal_input(v: &str, t: &Ty) -> R<String> {
     if let Some(elem) = t.element() {
         return array_literal(v, &elem);
     }
+    if is_citext(t) {
+        // citext keeps the text as written.
+        return Ok(v.to_owned());
+    }
     match t.kind {
         TypeKind::Enum => return Ok(v.to_owned()),
         TypeKind::Builtin => {}
@@ -2678,6 +2682,7 @@ impl Analyzer<'_> {
             B::PGExp => "^",
             B::HashMinus => "#-",
             B::Custom(s) if s == "&&" => "&&",
+            B::PGCustomBinaryOperator(parts) => return self.schema_operator(parts, l, r),
             _ => return err(format!("unsupported operator {op}")),
         };
         self.op_exprs(name, l, r)
@@ -2687,6 +2692,46 @@ impl Analyzer<'_> {
         let a = self.analyze(l)?;
         let b = self.analyze(r)?;
         self.operator(name, vec![a, b])
+    }
+
+    /// `a OPERATOR(schema.op) b`: citext's own comparison and pattern operators, named with
+    /// the schema citext lives in (both sides become citext); any other is refused.
+    fn schema_operator(&mut self, parts: &[String], l: &Expr, r: &Expr) -> R<Typed> {
+        const CITEXT_OPERATORS: &[&str] = &[
+            "=", "<>", "<", "<=", ">", ">=", "~~", "~~*", "!~~", "!~~*", "~", "~*", "!~", "!~*",
+        ];
+        let [schema, op] = parts else {
+            return err(format!(
+                "unsupported operator OPERATOR({})",
+                parts.join(".")
+            ));
+        };
+        let a = self.analyze(l)?;
+        let b = self.analyze(r)?;
+        let schema_sql = quote_ident(schema);
+        let citext = [&a, &b].into_iter().map(|t| t.ty.base().clone()).find(|t| {
+            is_citext(t)
+                && t.name
+                    .rsplit_once('.')
+                    .is_some_and(|(s, _)| s == schema_sql.as_str())
+        });
+        let Some(citext) = citext else {
+            return err(format!("unsupported operator OPERATOR({schema}.{op})"));
+        };
+        if !CITEXT_OPERATORS.contains(&op.as_str()) {
+            return err(format!("unsupported operator OPERATOR({schema}.{op})"));
+        }
+        let args = vec![
+            coerce(a, &citext, Coercion::Implicit)?,
+            coerce(b, &citext, Coercion::Implicit)?,
+        ];
+        Ok(typed(
+            Node::Op {
+                name: format!("OPERATOR({schema_sql}.{op})"),
+                args,
+            },
+            bool_ty(),
+        ))
     }
 
     /// citext values resolve through its casts to text only while the extension's schema is

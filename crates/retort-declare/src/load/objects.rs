@@ -1154,8 +1154,17 @@ impl Loader {
         let canonical = if limit_all {
             Err("LIMIT ALL is not read offline".to_owned())
         } else {
-            crate::canon::view::canonicalize_view(&view.query, &column_names, &scope)
-                .map_err(|e| e.message)
+            if extras.recursive {
+                crate::canon::view::canonicalize_recursive_view(
+                    q.name.as_str(),
+                    &view.query,
+                    &column_names,
+                    &scope,
+                )
+            } else {
+                crate::canon::view::canonicalize_view(&view.query, &column_names, &scope)
+            }
+            .map_err(|e| e.message)
         };
         let definition = match canonical {
             Ok(def) => {
