@@ -6,8 +6,11 @@
 //! of every case of the shared conformance corpus (`RETORT_CONFORMANCE_DIR`, else
 //! `../shared/conformance`; when it is absent this says so and checks the rest).
 //!
-//! A report of every disagreement is written to `offline-agreement.txt` in the test's
-//! temporary target directory; its path and the counts are printed.
+//! On PostgreSQL 15, whose printing the offline forms reproduce, every schema must agree and
+//! nothing may differ without the loader reporting an approximation; on other majors the
+//! figures are reported only. A report of every disagreement is written to
+//! `offline-agreement.txt` in the test's temporary target directory; its path and the counts
+//! are printed.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -292,6 +295,15 @@ async fn offline_catalogs_agree_with_the_server() {
     }
     eprintln!("every disagreement: {}", path.display());
 
+    // The offline forms are PostgreSQL 15's; other majors print some of them differently
+    // (view definitions above all), so there the figures are only reported.
+    if version / 10_000 != 15 {
+        eprintln!(
+            "PostgreSQL {}: agreement reported, not required",
+            version / 10_000
+        );
+        return;
+    }
     // Nothing differs without a warning: where the offline form may not be PostgreSQL's, the
     // loader says so.
     let silent: Vec<&String> = l.silent.iter().chain(&c.silent).collect();
@@ -300,31 +312,17 @@ async fn offline_catalogs_agree_with_the_server() {
         "offline differs from the server without an approximation reported: {silent:?} (see {})",
         path.display()
     );
-    // SQL written by hand, in the styles people use, reads exactly.
-    let user_styles: Vec<&String> = l
-        .disagreeing
-        .iter()
-        .filter(|id| id.starts_with("fixtures/declare/"))
-        .collect();
+    // Every fixture, hand-written ones included, and every schema of the corpus reads offline
+    // exactly as the server stores it.
+    let disagreeing: Vec<&String> = l.disagreeing.iter().chain(&c.disagreeing).collect();
     assert!(
-        user_styles.is_empty(),
-        "{user_styles:?} (see {})",
+        disagreeing.is_empty(),
+        "offline differs from the server: {disagreeing:?} (see {})",
         path.display()
     );
-    // Floors measured on PostgreSQL 15; raise them as the loader learns more.
-    if version / 10_000 == 15 {
-        assert!(
-            l.equal >= 179,
-            "fixtures: {} objects agree, floor 179",
-            l.equal
-        );
-        if present {
-            assert!(
-                c.agreeing >= 266,
-                "corpus: {} schemas agree, floor 266",
-                c.agreeing
-            );
-        }
+    assert_eq!(l.agreeing, local.len(), "every fixture was compared");
+    if present {
+        assert_eq!(c.agreeing, corpus.len(), "every corpus schema was compared");
     }
 }
 
