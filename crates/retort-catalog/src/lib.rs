@@ -9,6 +9,7 @@
 mod ident;
 mod keyed;
 mod model;
+pub mod text;
 
 pub use ident::{FunctionId, Ident, QualifiedName};
 pub use keyed::{Keyed, list};

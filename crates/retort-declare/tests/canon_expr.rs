@@ -617,36 +617,6 @@ fn canon(kind: Kind, text: &str) -> Result<String, ExprError> {
     }
 }
 
-/// What the catalog reader keeps of an index key (pg_get_indexdef's parentheses dropped).
-fn strip_outer_parens(def: &str) -> String {
-    let t = def.trim();
-    if t.starts_with('(') && t.ends_with(')') {
-        let mut depth = 0;
-        let mut quote: Option<char> = None;
-        for (i, c) in t.char_indices() {
-            match quote {
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None => match c {
-                    '\'' | '"' => quote = Some(c),
-                    '(' => depth += 1,
-                    ')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            if i == t.len() - 1 {
-                                return t[1..t.len() - 1].to_owned();
-                            }
-                            return t.to_owned();
-                        }
-                    }
-                    _ => {}
-                },
-            }
-        }
-    }
-    t.to_owned()
-}
-
 fn trigger_when(def: &str) -> String {
     let start = def.find(" WHEN (").expect("WHEN") + " WHEN ".len();
     let inner = &def[start..];
@@ -751,7 +721,7 @@ async fn server_texts(cases: &[(Kind, &str)]) -> Vec<Option<String>> {
         let text: Option<String> = row.get(0);
         let text = text.unwrap_or_else(|| panic!("no stored text for {ddl}"));
         out.push(Some(match kind {
-            IndexKey => strip_outer_parens(&text),
+            IndexKey => retort_catalog::text::strip_outer_parens(&text),
             TriggerWhen => trigger_when(&text),
             _ => text,
         }));

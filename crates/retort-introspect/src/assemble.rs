@@ -549,7 +549,9 @@ fn indexes(rows: &Rows, catalog: &mut Catalog) -> Result<BTreeMap<u32, Constrain
         for k in 0..key_count {
             let key = match (&columns[k], &defs[k]) {
                 (Some(column), _) => IndexKey::Column(Ident::new(column.clone())),
-                (None, Some(def)) => IndexKey::Expression(SqlExpr::new(strip_outer_parens(def))),
+                (None, Some(def)) => IndexKey::Expression(SqlExpr::new(
+                    retort_catalog::text::strip_outer_parens(def),
+                )),
                 (None, None) => {
                     return Err(r.bad("index key is neither a column nor an expression"));
                 }
@@ -604,48 +606,6 @@ fn indexes(rows: &Rows, catalog: &mut Catalog) -> Result<BTreeMap<u32, Constrain
         });
     }
     Ok(backing)
-}
-
-/// `pg_get_indexdef` wraps expressions that are not plain function calls in parentheses;
-/// the model keeps the bare expression and the renderer adds them back.
-fn strip_outer_parens(def: &str) -> String {
-    let t = def.trim();
-    if t.starts_with('(') && t.ends_with(')') && encloses_whole(t) {
-        t[1..t.len() - 1].to_owned()
-    } else {
-        t.to_owned()
-    }
-}
-
-/// True when the parenthesis at the start of `s` closes at its very end (quotes respected).
-fn encloses_whole(s: &str) -> bool {
-    let mut depth = 0i32;
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                // Skip a quoted literal or identifier; doubled quotes stay inside.
-                while let Some((_, d)) = chars.next() {
-                    if d == c {
-                        if chars.peek().map(|&(_, e)| e) == Some(c) {
-                            chars.next();
-                        } else {
-                            break;
-                        }
-                    }
-                }
-            }
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i == s.len() - 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
 }
 
 fn referential_action(r: &R<'_>, column: &'static str) -> Result<ReferentialAction> {
@@ -1048,14 +1008,6 @@ mod tests {
         );
         assert_eq!(split_trigger_arguments(b"", 0), Some(vec![]));
         assert_eq!(split_trigger_arguments(b"a\0", 2), None);
-    }
-
-    #[test]
-    fn outer_parens_are_stripped_only_when_they_enclose_everything() {
-        assert_eq!(strip_outer_parens("(a + b)"), "a + b");
-        assert_eq!(strip_outer_parens("lower(x)"), "lower(x)");
-        assert_eq!(strip_outer_parens("(a) + (b)"), "(a) + (b)");
-        assert_eq!(strip_outer_parens("(')' || x)"), "')' || x");
     }
 
     #[test]

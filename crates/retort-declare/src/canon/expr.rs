@@ -174,7 +174,7 @@ pub fn canonicalize(expr: &Expr, role: &Role, scope: &dyn Scope) -> Result<Strin
         } else {
             format!("({})", p.buf)
         };
-        return Ok(strip_outer_parens(&text));
+        return Ok(retort_catalog::text::strip_outer_parens(&text));
     }
     Ok(p.buf)
 }
@@ -3797,45 +3797,6 @@ fn looks_like_function(n: &Node) -> bool {
             | Node::MinMax { .. }
             | Node::SqlValue { .. }
     )
-}
-
-/// What the catalog reader does to an index key: the parentheses around the whole text go.
-fn strip_outer_parens(def: &str) -> String {
-    let t = def.trim();
-    if t.starts_with('(') && t.ends_with(')') && encloses_whole(t) {
-        t[1..t.len() - 1].to_owned()
-    } else {
-        t.to_owned()
-    }
-}
-
-fn encloses_whole(s: &str) -> bool {
-    let mut depth = 0i32;
-    let mut chars = s.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                while let Some((_, d)) = chars.next() {
-                    if d == c {
-                        if chars.peek().map(|&(_, e)| e) == Some(c) {
-                            chars.next();
-                        } else {
-                            break;
-                        }
-                    }
-                }
-            }
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i == s.len() - 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
 }
 
 impl Printer {
