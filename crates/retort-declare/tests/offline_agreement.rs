@@ -337,6 +337,14 @@ const NOT_FIXED_POINTS: &[&str] = &["::character varying])::text[]"];
 /// of PostgreSQL either, [`NOT_FIXED_POINTS`]).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn toml_of_the_fixtures_reads_back_offline_to_the_same_catalog() {
+    if !retort_testkit::server_is_major(
+        15,
+        "toml_of_the_fixtures_reads_back_offline_to_the_same_catalog",
+    )
+    .await
+    {
+        return;
+    }
     let version = Server::shared().await.server_version_num();
     let (local, _, _) = sources(version);
     let mut failures = Vec::new();

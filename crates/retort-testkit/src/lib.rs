@@ -53,3 +53,17 @@ mod testdb;
 pub use cluster::{BINDIR_ENV, Cluster, ClusterOptions};
 pub use server::{DATABASE_URL_ENV, LOCAL_DEFAULT_URL, Server};
 pub use testdb::{KEEP_ENV, TestDb};
+
+/// Whether the test server is PostgreSQL `major`. When it is not, this says on standard error
+/// that `what` is not checked there, and the test returns: for comparisons with text that only
+/// that major prints.
+pub async fn server_is_major(major: u32, what: &str) -> bool {
+    let found = Server::shared().await.server_version_num() / 10_000;
+    if found != major {
+        eprintln!(
+            "{what}: checked on PostgreSQL {major} only, whose printing it reproduces; the test \
+             server is PostgreSQL {found}, so nothing is compared"
+        );
+    }
+    found == major
+}
