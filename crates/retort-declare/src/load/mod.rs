@@ -79,8 +79,7 @@ pub fn load(source: &SchemaSource) -> Result<Loaded, DeclareError> {
                 toml_done = true;
                 let catalog = crate::toml_format::read_files(&toml_files)?;
                 loader.merge(catalog.clone());
-                loader.current =
-                    Some((file.display.clone(), file.text.clone(), 0..0, String::new()));
+                loader.current = Some((file.display.clone(), file.text.clone(), 0..0));
                 loader.canonicalize_declared(&catalog);
                 loader.current = None;
             }
@@ -201,7 +200,7 @@ pub struct Loader {
     /// Constraint names by schema, for implicit names; `None` when it must be built again.
     pub(crate) constraint_names: std::cell::RefCell<Option<table::ConstraintNames>>,
     /// The statement being applied, for approximations.
-    current: Option<(String, Arc<str>, Range<usize>, String)>,
+    current: Option<(String, Arc<str>, Range<usize>)>,
 }
 
 impl Default for Loader {
@@ -312,7 +311,6 @@ impl Loader {
             file.display.clone(),
             file.text.clone(),
             statement.span.clone(),
-            String::new(),
         ));
         let noted = self.approximations.borrow().len();
         let applied = self.apply(statement);
@@ -346,7 +344,7 @@ impl Loader {
 
     /// Records that the current statement is kept in a form that may differ from the server's.
     pub(crate) fn approximate(&self, message: impl Into<String>) {
-        if let Some((file, text, span, _)) = &self.current {
+        if let Some((file, text, span)) = &self.current {
             let at = SourceError::new(file.clone(), text.clone(), span.clone(), message);
             self.approximations.borrow_mut().push(Approximation { at });
         }
