@@ -617,37 +617,15 @@ fn canon(kind: Kind, text: &str) -> Result<String, ExprError> {
     }
 }
 
-fn trigger_when(def: &str) -> String {
-    let start = def.find(" WHEN (").expect("WHEN") + " WHEN ".len();
-    let inner = &def[start..];
-    let mut depth = 0;
-    let mut quote: Option<char> = None;
-    for (i, c) in inner.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return inner[1..i].to_owned();
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    panic!("unbalanced WHEN in {def}");
-}
-
 /// Stores every case on the server and returns its text as the catalog reader sees it.
 async fn server_texts(cases: &[(Kind, &str)]) -> Vec<Option<String>> {
     let db = TestDb::new().await;
     let client = db.client().await;
     client.batch_execute(SETUP).await.expect("setup");
     let mut out = Vec::new();
+    // Trigger conditions are read through the catalog reader itself (it cuts them out of
+    // pg_get_triggerdef), once every case is stored.
+    let mut triggers = Vec::new();
     for (i, (kind, text)) in cases.iter().enumerate() {
         let ddl = match kind {
             Default(t) => format!("ALTER TABLE public.t ADD COLUMN x{i} {t} DEFAULT {text}"),
@@ -679,6 +657,11 @@ async fn server_texts(cases: &[(Kind, &str)]) -> Vec<Option<String>> {
             .await
             .expect("search_path");
         let name = format!("x{i}");
+        if matches!(kind, TriggerWhen) {
+            triggers.push((out.len(), name));
+            out.push(None);
+            continue;
+        }
         let query = match kind {
             Default(_) | Generated(_) => {
                 "SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d \
@@ -701,10 +684,7 @@ async fn server_texts(cases: &[(Kind, &str)]) -> Vec<Option<String>> {
                 "SELECT pg_catalog.pg_get_expr(polqual, polrelid) FROM pg_catalog.pg_policy \
                  WHERE polname = $1"
             }
-            TriggerWhen => {
-                "SELECT pg_catalog.pg_get_triggerdef(oid) FROM pg_catalog.pg_trigger \
-                 WHERE tgname = $1"
-            }
+            TriggerWhen => unreachable!("read below"),
             DomainDefault(_) => {
                 "SELECT pg_catalog.pg_get_expr(typdefaultbin, 'pg_catalog.pg_type'::pg_catalog.regclass) \
                  FROM pg_catalog.pg_type WHERE typname = $1"
@@ -722,9 +702,27 @@ async fn server_texts(cases: &[(Kind, &str)]) -> Vec<Option<String>> {
         let text = text.unwrap_or_else(|| panic!("no stored text for {ddl}"));
         out.push(Some(match kind {
             IndexKey => retort_catalog::text::strip_outer_parens(&text),
-            TriggerWhen => trigger_when(&text),
             _ => text,
         }));
+    }
+    if !triggers.is_empty() {
+        let read = retort_introspect::introspect(
+            &client,
+            &retort_introspect::IntrospectOptions::default(),
+        )
+        .await
+        .expect("introspects");
+        for (at, name) in triggers {
+            let id = retort_catalog::TriggerId {
+                table: retort_catalog::QualifiedName::new("public", "t"),
+                name: retort_catalog::Ident::new(name.as_str()),
+            };
+            let when = read.catalog.triggers.get(&id).and_then(|t| t.when.clone());
+            out[at] = Some(
+                when.unwrap_or_else(|| panic!("no WHEN for trigger {name}"))
+                    .0,
+            );
+        }
     }
     out
 }
