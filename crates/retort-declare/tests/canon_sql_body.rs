@@ -43,9 +43,8 @@ const TABLES: &[Table] = &[
     ),
 ];
 
-/// Views the bodies read (created after the tables), with their columns as the server
-/// reports them.
-/// A view: name, its DDL, its columns.
+/// A view the bodies read (created after the tables): name, its DDL, its columns as the
+/// server reports them.
 type View = (
     &'static str,
     &'static str,

@@ -15,8 +15,7 @@ use retort_testkit::TestDb;
 use sqlparser::ast::Statement;
 use sqlparser::parser::Parser;
 
-/// Tables the views read: schema, name, columns with their written types.
-/// A table: schema, name, columns with their written types.
+/// A table the views read: schema, name, columns with their written types.
 type Table = (
     &'static str,
     &'static str,

@@ -155,3 +155,32 @@ async fn hand_written_toml_is_canonicalized_like_the_server_does() {
         serde_json::to_string_pretty(&exact.catalog).expect("serializes")
     );
 }
+
+#[test]
+fn toml_text_that_cannot_be_canonicalized_is_kept_exactly_and_reported() {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let toml = "[[table]]\nname = \"notes\"\n\n[[table.column]]\nname = \"label\"\ntype = \"text\"\ndefault = \"concat('it''s',   'x')\"\n";
+    write(tmp.path(), &[("schema.toml", toml)]);
+    let source = SchemaSource::load(tmp.path()).expect("schema files found");
+    let loaded = load(&source).unwrap_or_else(|e| panic!("{e}"));
+    let table = &loaded.catalog.tables[&retort_catalog::QualifiedName::new("public", "notes")];
+    assert_eq!(
+        table.columns[0].default.as_ref().map(|d| d.as_str()),
+        Some("concat('it''s',   'x')"),
+        "kept byte for byte"
+    );
+    assert_eq!(
+        loaded.approximations.len(),
+        1,
+        "{:?}",
+        loaded.approximations
+    );
+    assert!(
+        loaded.approximations[0]
+            .at
+            .message
+            .contains("kept as written"),
+        "{}",
+        loaded.approximations[0].at
+    );
+}

@@ -44,10 +44,14 @@ impl Loader {
                 {
                     return None;
                 }
-                match scope.canonicalize(&expr, role) {
+                match crate::canon::expr::canonicalize(&expr, role, scope) {
                     Ok(text) => Some(SqlExpr::new(text)),
                     Err(e) => {
-                        self.approximate(format!("{object}: {}", e.message));
+                        self.approximate(format!(
+                            "expression `{}` of {object} kept as written: {}",
+                            written.as_str(),
+                            e.message
+                        ));
                         Some(written.clone())
                     }
                 }
