@@ -184,3 +184,33 @@ fn toml_text_that_cannot_be_canonicalized_is_kept_exactly_and_reported() {
         loaded.approximations[0].at
     );
 }
+
+#[test]
+fn sql_text_that_cannot_be_canonicalized_is_kept_as_written_and_reported() {
+    let sql = "CREATE TABLE notes (\n    label text DEFAULT concat('it''s',   'x'),\n    CHECK (label <> concat('a', 'b'))\n);\n";
+    let loaded = retort_declare::load::load_sql("notes.sql", sql).unwrap_or_else(|e| panic!("{e}"));
+    let table = &loaded.catalog.tables[&retort_catalog::QualifiedName::new("public", "notes")];
+    assert_eq!(
+        table.columns[0].default.as_ref().map(|d| d.as_str()),
+        Some("concat('it''s',   'x')"),
+        "the default's text as written"
+    );
+    let check = table.constraints.values().next().expect("the check");
+    assert!(
+        matches!(&check.kind, retort_catalog::ConstraintKind::Check { expression, .. }
+            if expression.as_str() == "label <> concat('a', 'b')"),
+        "{check:?}"
+    );
+    assert_eq!(
+        loaded.approximations.len(),
+        2,
+        "{:?}",
+        loaded.approximations
+    );
+    assert!(
+        loaded.approximations[0]
+            .at
+            .to_string()
+            .starts_with("notes.sql:1:1: expression")
+    );
+}

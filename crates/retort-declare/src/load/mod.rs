@@ -350,6 +350,36 @@ impl Loader {
         }
     }
 
+    /// The text of `expr` as written in the statement being applied (sqlparser's spans), else
+    /// as sqlparser prints it.
+    pub(crate) fn source_of(&self, expr: &sqlparser::ast::Expr) -> String {
+        use sqlparser::ast::Spanned as _;
+        let span = expr.span();
+        if let Some((_, text, statement)) = &self.current
+            && span != sqlparser::tokenizer::Span::empty()
+            && let Some(statement_text) = text.get(statement.clone())
+        {
+            let at = |l: u64, c: u64| sql::offset_of(statement_text, l as usize, c as usize);
+            let (start, end) = (
+                at(span.start.line, span.start.column),
+                at(span.end.line, span.end.column),
+            );
+            // A span may end at the start of its last token: take the shortest text from the
+            // span's start that reads back as the same expression.
+            let mut ends: Vec<usize> = (end..statement_text.len().min(end + 8) + 1).collect();
+            ends.retain(|e| statement_text.is_char_boundary(*e));
+            for e in ends {
+                if let Some(written) = statement_text.get(start..e)
+                    && !written.trim().is_empty()
+                    && sql::parse_expr(written).is_ok_and(|parsed| parsed == *expr)
+                {
+                    return written.trim().to_owned();
+                }
+            }
+        }
+        expr.to_string()
+    }
+
     /// `SET search_path = …` / `SELECT pg_catalog.set_config('search_path', '…', …)`; other
     /// settings change nothing in the catalog.
     fn session_setting(&mut self, text: &str) {

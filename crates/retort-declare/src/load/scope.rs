@@ -213,11 +213,12 @@ impl<'a> ExprScope<'a> {
         match expr::canonicalize(expr, role, self) {
             Ok(text) => Ok(text),
             Err(e) => {
+                let written = self.loader.source_of(expr);
                 self.loader.approximate(format!(
-                    "expression `{expr}` kept as written: {}",
+                    "expression `{written}` kept as written: {}",
                     e.message
                 ));
-                Ok(expr.to_string())
+                Ok(written)
             }
         }
     }
