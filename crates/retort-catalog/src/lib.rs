@@ -6,11 +6,13 @@
 //!
 //! Maps are `BTreeMap`s so iteration order is deterministic and is the order of any output.
 
+mod id;
 mod ident;
 mod keyed;
 mod model;
 pub mod text;
 
+pub use id::{ObjectId, RenameHint, RenameHints, RenameKind};
 pub use ident::{FunctionId, Ident, QualifiedName};
 pub use keyed::{Keyed, list};
 pub use model::*;
