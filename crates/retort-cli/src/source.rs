@@ -2,13 +2,20 @@
 //! variable, else a `DATABASE_URL` line in `./.env`.
 //!
 //! The `.env` file is only read, never loaded into the process environment, and it is optional.
+//!
+//! [`Source`] is one side of a comparison (`retort diff --from/--to`): a database or declared
+//! schema files, read into a catalog.
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use retort_introspect::conn::DatabaseUrl;
+use retort_catalog::RenameHints;
+use retort_introspect::conn::{DatabaseUrl, connect};
+use retort_introspect::{IntrospectOptions, Introspection, introspect};
 
+use crate::declared;
 use crate::report::InputError;
 
 /// The environment variable (and `.env` key) holding the database URL.
@@ -82,6 +89,84 @@ fn read_dotenv(path: &Path) -> anyhow::Result<Option<String>> {
         }
     }
     Ok(None)
+}
+
+/// Where a schema comes from: one side of a comparison.
+#[derive(Debug)]
+pub enum Source {
+    /// A live database, read by introspection.
+    Database(DatabaseUrl),
+    /// Declared schema files: a `.sql` or `.toml` file, or a directory of them, read offline or
+    /// through a scratch database on the development server.
+    Declared(PathBuf),
+}
+
+/// A source read into a catalog.
+#[derive(Debug)]
+pub struct Read {
+    pub introspection: Introspection,
+    /// The renames the source declares; none for a database.
+    pub hints: RenameHints,
+}
+
+impl Source {
+    /// A database URL (anything with `://`, SQLAlchemy forms included) or a path, which must
+    /// exist.
+    pub fn parse(text: &str) -> anyhow::Result<Source> {
+        if text.contains("://") {
+            return Ok(Source::Database(text.parse::<DatabaseUrl>()?));
+        }
+        let path = PathBuf::from(text);
+        // A path that cannot be checked (permissions) is left to the reader to report.
+        if matches!(path.try_exists(), Ok(false)) {
+            return Err(InputError(format!(
+                "{text}: no such file or directory (expected a database URL, a schema file or \
+                 a directory of schema files)"
+            ))
+            .into());
+        }
+        Ok(Source::Declared(path))
+    }
+
+    /// Reads the source. `dev_url` is the development database for declared files
+    /// (`--dev-url`; `None` falls back to `$RETORT_DEV_URL`, else the files are read offline).
+    pub async fn read(
+        &self,
+        dev_url: Option<&str>,
+        options: &IntrospectOptions,
+    ) -> anyhow::Result<Read> {
+        match self {
+            Source::Database(url) => {
+                let client = connect(url).await?;
+                let introspection = introspect(&client, options)
+                    .await
+                    .with_context(|| format!("reading database {}", url.database()))?;
+                Ok(Read {
+                    introspection,
+                    hints: RenameHints::default(),
+                })
+            }
+            Source::Declared(path) => {
+                let declared = declared::read_with_hints(path, dev_url, options)
+                    .await
+                    .with_context(|| format!("reading the schema in {}", path.display()))?;
+                Ok(Read {
+                    introspection: declared.introspection,
+                    hints: declared.hints,
+                })
+            }
+        }
+    }
+}
+
+/// The source as the user named it, password hidden.
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Database(url) => write!(f, "database {}", url.database()),
+            Source::Declared(path) => write!(f, "{}", path.display()),
+        }
+    }
 }
 
 fn describe(err: &dotenvy::Error) -> String {
@@ -209,6 +294,35 @@ mod tests {
             text,
             "DATABASE_URL from the environment: invalid database URL: invalid port"
         );
+    }
+
+    #[test]
+    fn sources_are_urls_or_existing_paths() {
+        let dir = dir_with_env("");
+        let path = dir.path().join(".env");
+        let shown = path.display().to_string();
+        match Source::parse(&shown) {
+            Ok(Source::Declared(p)) => assert_eq!(p, path),
+            other => panic!("{other:?}"),
+        }
+        match Source::parse("postgresql+psycopg2://u:Hunter2Pw@h/app") {
+            Ok(source @ Source::Database(_)) => assert_eq!(source.to_string(), "database app"),
+            other => panic!("{other:?}"),
+        }
+        let missing = dir.path().join("nowhere");
+        let text = match Source::parse(&missing.display().to_string()) {
+            Ok(source) => panic!("unexpectedly parsed {source:?}"),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(
+            text.starts_with(&format!("{}: no such file", missing.display())),
+            "{text}"
+        );
+        let text = match Source::parse("postgres://u:Hunter2Pw@h:x/db") {
+            Ok(source) => panic!("unexpectedly parsed {source:?}"),
+            Err(e) => format!("{e:#}"),
+        };
+        assert_eq!(text, "invalid database URL: invalid port");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The subcommands. Each lives in its own module with its clap arguments and its `run`.
 
+mod diff;
 mod inspect;
 
 use std::process::ExitCode;
@@ -20,6 +21,8 @@ pub struct Cli {
 enum Command {
     /// Read the schema of a live database and print it as SQL or JSON.
     Inspect(inspect::Args),
+    /// Print the migration from one schema (database or schema files) to another.
+    Diff(diff::Args),
 }
 
 /// Parses the command line. Help and version go to stdout (exit 0); usage errors go to stderr
@@ -45,6 +48,7 @@ pub fn parse_args() -> Result<Cli, ExitCode> {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Inspect(args) => inspect::run(args).await,
+        Command::Diff(args) => diff::run(args).await,
     }
 }
 
