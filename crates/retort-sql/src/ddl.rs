@@ -531,6 +531,19 @@ fn column_definition(column: &Column, default: Option<&SqlExpr>) -> String {
     out
 }
 
+/// A column as `ADD COLUMN` writes it: with its default.
+pub(crate) fn column_definition_for(column: &Column) -> String {
+    column_definition(column, column.default.as_ref())
+}
+
+pub(crate) fn identity_clause_for(identity: &retort_catalog::Identity) -> String {
+    identity_clause(identity)
+}
+
+pub(crate) fn reloptions_for(options: &[String]) -> String {
+    reloptions(options)
+}
+
 fn identity_clause(identity: &retort_catalog::Identity) -> String {
     format!(
         "GENERATED {} AS IDENTITY (SEQUENCE NAME {} {})",

@@ -16,6 +16,9 @@ pub enum RenderError {
     /// A partition or inheritance child whose parent is not in the catalog.
     #[error("table {table} has parent {parent}, which is not in the catalog")]
     MissingParent { table: String, parent: String },
+    /// An object a migration step names is not in the catalog it is read from.
+    #[error("{object} is not in the catalog")]
+    MissingObject { object: String },
     /// A function (not a procedure) without a result type.
     #[error("function {function} has no result type")]
     MissingResultType { function: String },

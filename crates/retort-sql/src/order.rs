@@ -453,7 +453,7 @@ fn lex(text: &str) -> Vec<Token> {
 /// Every `schema.name` pair written in `text` (canonical SQL: bare or double-quoted
 /// identifiers). String literals are skipped. Used to find the table and view row types a
 /// function signature mentions; a spurious match only adds an ordering constraint.
-pub(crate) fn qualified_names_in(text: &str) -> BTreeSet<QualifiedName> {
+pub fn qualified_names_in(text: &str) -> BTreeSet<QualifiedName> {
     let tokens = lex(text);
     let mut names = BTreeSet::new();
     for window in tokens.windows(3) {
@@ -466,7 +466,7 @@ pub(crate) fn qualified_names_in(text: &str) -> BTreeSet<QualifiedName> {
 
 /// Every `schema.name(` call written in `text`: the user functions an expression calls
 /// (PostgreSQL qualifies them when it prints an expression with an empty `search_path`).
-pub(crate) fn called_functions_in(text: &str) -> BTreeSet<QualifiedName> {
+pub fn called_functions_in(text: &str) -> BTreeSet<QualifiedName> {
     let tokens = lex(text);
     let mut names = BTreeSet::new();
     for window in tokens.windows(4) {
