@@ -6,13 +6,18 @@
 //! [`Segment`]s. [`Plan::to_sql`] writes the migration script. The output is a function of the
 //! two catalogs and the hints alone.
 
+mod deps;
 mod hazard;
 mod model;
+mod node;
+mod order;
+mod planner;
+mod types;
 
 pub use hazard::{Hazard, HazardNote, UnknownHazard};
 pub use model::{Cause, ChangeKind, Plan, Segment, Step};
 
-use retort_catalog::{Catalog, RenameHints};
+use retort_catalog::{Catalog, QualifiedName, RenameHints, RenameKind};
 
 /// Why a plan cannot be made.
 #[derive(Debug, thiserror::Error)]
@@ -30,12 +35,26 @@ pub enum PlanError {
 
 /// The migration that takes `old` to `new`. `hints` are the declared renames (of `new`).
 pub fn plan(old: &Catalog, new: &Catalog, hints: &RenameHints) -> Result<Plan, PlanError> {
-    let _ = (old, new, hints);
-    Ok(Plan::default())
+    planner::plan(old, new, hints)
 }
 
 /// The reverse migration: from `new` back to `old`, with the renames undone.
 pub fn plan_down(old: &Catalog, new: &Catalog, hints: &RenameHints) -> Result<Plan, PlanError> {
-    let _ = (old, new, hints);
-    Ok(Plan::default())
+    planner::plan(new, old, &reverse(hints))
+}
+
+/// The hints that undo `hints`: each object's new name is renamed back to its old one. A
+/// member (column, constraint, value) is named under its table's or type's old name.
+fn reverse(hints: &RenameHints) -> RenameHints {
+    let old_name_of = |kind: RenameKind, name: &QualifiedName| -> QualifiedName {
+        let owner = match kind {
+            RenameKind::EnumValue => RenameKind::Type,
+            _ => RenameKind::Table,
+        };
+        match hints.object_from(owner, name) {
+            Some(from) => QualifiedName::new(name.schema.clone(), from),
+            None => name.clone(),
+        }
+    };
+    hints.reversed(old_name_of)
 }

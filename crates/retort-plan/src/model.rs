@@ -18,6 +18,9 @@ pub struct Plan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Segment {
     pub transactional: bool,
+    /// Session settings the segment runs with (`SET LOCAL ...`), before its first step.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<String>,
     pub steps: Vec<Step>,
 }
 
@@ -77,6 +80,10 @@ impl Plan {
             }
             if segment.transactional {
                 out.push_str("BEGIN;\n");
+                for setting in &segment.settings {
+                    out.push_str(setting);
+                    out.push_str(";\n");
+                }
             } else {
                 out.push_str("-- retort: the statements below cannot run in a transaction block\n");
             }

@@ -736,6 +736,10 @@ pub fn add_identity(table: &QualifiedName, column: &Ident, identity: &Identity) 
     )
 }
 
+pub fn drop_expression(table: &QualifiedName, column: &Ident) -> String {
+    format!("{} DROP EXPRESSION", column_prefix(table, column))
+}
+
 pub fn drop_identity(table: &QualifiedName, column: &Ident) -> String {
     format!("{} DROP IDENTITY", column_prefix(table, column))
 }
