@@ -15,3 +15,4 @@ pub mod toml_format;
 
 pub use error::{DeclareError, SourceError};
 pub use files::{FileKind, SchemaFile, SchemaSource};
+pub use load::rename_hints;

@@ -11,6 +11,7 @@
 mod function;
 pub mod names;
 mod objects;
+mod renames;
 mod scope;
 mod table;
 mod toml;
@@ -18,14 +19,17 @@ mod toml;
 use std::ops::Range;
 use std::sync::Arc;
 
-use retort_catalog::{Catalog, Ident, QualifiedName};
+use retort_catalog::{Catalog, Ident, QualifiedName, RenameHints};
 use sqlparser::ast::{DataType, Ident as SqlIdent, ObjectName, ObjectNamePart};
 
 use crate::error::{DeclareError, SourceError};
 use crate::files::{FileKind, SchemaFile, SchemaSource};
 use crate::sql::{self, Dropped, ParsedStatement};
 
+pub use renames::rename_hints;
 pub use scope::builtin_type;
+
+use crate::sql::annotation::WrittenHint;
 
 /// The outcome of reading declared files offline.
 #[derive(Debug, Default)]
@@ -33,6 +37,8 @@ pub struct Loaded {
     pub catalog: Catalog,
     /// Places where the catalog may not be exactly what PostgreSQL would store.
     pub approximations: Vec<Approximation>,
+    /// The rename hints written in the files (`-- retort:renamed-from`, `renamed_from`).
+    pub renames: RenameHints,
 }
 
 /// Something kept in a form that may differ from PostgreSQL's own.
@@ -64,12 +70,13 @@ pub fn load(source: &SchemaSource) -> Result<Loaded, DeclareError> {
         match file.kind {
             FileKind::Sql => {
                 loader.search_path = default_search_path();
-                for (statement, search_path) in loader.statements(file)? {
-                    if let Err(error) = loader.try_apply(file, &statement, &search_path) {
+                for (statement, search_path, hints) in loader.statements(file)? {
+                    if let Err(error) = loader.try_apply(file, &statement, &search_path, &hints) {
                         deferred.push(Deferred {
                             file: file.clone(),
                             statement,
                             search_path,
+                            hints,
                             error,
                         });
                     }
@@ -78,6 +85,9 @@ pub fn load(source: &SchemaSource) -> Result<Loaded, DeclareError> {
             FileKind::Toml if !toml_done => {
                 toml_done = true;
                 let catalog = crate::toml_format::read_files(&toml_files)?;
+                loader
+                    .renames
+                    .extend(crate::toml_format::renames::rename_hints(&toml_files)?);
                 loader.merge(catalog.clone());
                 loader.current = Some((file.display.clone(), file.text.clone(), 0..0));
                 loader.canonicalize_declared(&catalog);
@@ -90,7 +100,7 @@ pub fn load(source: &SchemaSource) -> Result<Loaded, DeclareError> {
         let before = deferred.len();
         let mut still = Vec::new();
         for mut d in deferred {
-            if let Err(error) = loader.try_apply(&d.file, &d.statement, &d.search_path) {
+            if let Err(error) = loader.try_apply(&d.file, &d.statement, &d.search_path, &d.hints) {
                 d.error = error;
                 still.push(d);
             }
@@ -103,7 +113,11 @@ pub fn load(source: &SchemaSource) -> Result<Loaded, DeclareError> {
     if let Some(first) = deferred.into_iter().next() {
         return Err(first.error.into());
     }
-    Ok(loader.finish())
+    let renames = loader.renames.checked()?;
+    Ok(Loaded {
+        renames,
+        ..loader.finish()
+    })
 }
 
 /// A statement that could not be applied yet.
@@ -111,6 +125,7 @@ struct Deferred {
     file: SchemaFile,
     statement: ParsedStatement,
     search_path: Vec<String>,
+    hints: Vec<WrittenHint>,
     error: SourceError,
 }
 
@@ -128,7 +143,11 @@ pub fn load_sql(display: &str, text: &str) -> Result<Loaded, SourceError> {
     };
     let mut loader = Loader::new();
     loader.apply_file(&file)?;
-    Ok(loader.finish())
+    let renames = loader.renames.checked()?;
+    Ok(Loaded {
+        renames,
+        ..loader.finish()
+    })
 }
 
 /// A problem with one statement, placed by the caller.
@@ -201,6 +220,8 @@ pub struct Loader {
     pub(crate) constraint_names: std::cell::RefCell<Option<table::ConstraintNames>>,
     /// The statement being applied, for approximations.
     current: Option<(String, Arc<str>, Range<usize>)>,
+    /// The rename hints of the statements applied so far (and of TOML files).
+    renames: renames::Gathered,
 }
 
 impl Default for Loader {
@@ -225,6 +246,7 @@ impl Loader {
             view_columns: Default::default(),
             constraint_names: Default::default(),
             current: None,
+            renames: Default::default(),
         }
     }
 
@@ -237,6 +259,7 @@ impl Loader {
         Loaded {
             catalog: self.catalog,
             approximations: self.approximations.into_inner(),
+            renames: self.renames.unchecked(),
         }
     }
 
@@ -274,27 +297,30 @@ impl Loader {
     /// Applies every statement of a SQL file in order, as a migration replays; the first
     /// statement that cannot be applied is an error at its place.
     pub fn apply_file(&mut self, file: &SchemaFile) -> Result<(), SourceError> {
-        for (statement, search_path) in self.statements(file)? {
-            self.try_apply(file, &statement, &search_path)?;
+        for (statement, search_path, hints) in self.statements(file)? {
+            self.try_apply(file, &statement, &search_path, &hints)?;
         }
         Ok(())
     }
 
-    /// The statements of a file, each with the search path in force where it stands (the
-    /// loader's search path is left as the file's end sets it).
+    /// The statements of a file, each with the search path in force where it stands and its
+    /// rename hints (the loader's search path is left as the file's end sets it).
+    #[allow(clippy::type_complexity)]
     fn statements(
         &mut self,
         file: &SchemaFile,
-    ) -> Result<Vec<(ParsedStatement, Vec<String>)>, SourceError> {
-        let pieces = sql::split_file(file)?;
+    ) -> Result<Vec<(ParsedStatement, Vec<String>, Vec<WrittenHint>)>, SourceError> {
+        let (pieces, trailing) = sql::split_file_with_trailing(file)?;
         let mut out = Vec::new();
         for piece in &pieces {
+            let hints = sql::annotation::piece_hints(file, piece)?;
             match sql::parse_piece(file, piece)? {
-                Ok(statement) => out.push((statement, self.search_path.clone())),
+                Ok(statement) => out.push((statement, self.search_path.clone(), hints)),
                 Err(Dropped::Session) => self.session_setting(piece.text(&file.text)),
                 Err(_) => {}
             }
         }
+        sql::annotation::check_trailing(file, &trailing)?;
         Ok(out)
     }
 
@@ -305,6 +331,7 @@ impl Loader {
         file: &SchemaFile,
         statement: &ParsedStatement,
         search_path: &[String],
+        hints: &[WrittenHint],
     ) -> Result<(), SourceError> {
         let saved_path = std::mem::replace(&mut self.search_path, search_path.to_vec());
         self.current = Some((
@@ -314,9 +341,16 @@ impl Loader {
         ));
         let noted = self.approximations.borrow().len();
         let applied = self.apply(statement);
+        let qualified = match applied {
+            Ok(()) => self.qualify_hints(file, hints),
+            Err(_) => Ok(Vec::new()),
+        };
         self.current = None;
         self.search_path = saved_path;
         let Err(problem) = applied else {
+            for (hint, place) in qualified? {
+                self.renames.push(hint, place);
+            }
             return Ok(());
         };
         self.approximations.borrow_mut().truncate(noted);
@@ -331,6 +365,30 @@ impl Loader {
             span,
             problem.message,
         ))
+    }
+
+    /// The hints of a statement just applied, qualified as its names were.
+    fn qualify_hints(
+        &self,
+        file: &SchemaFile,
+        hints: &[WrittenHint],
+    ) -> Result<Vec<(retort_catalog::RenameHint, SourceError)>, SourceError> {
+        let mut out = Vec::with_capacity(hints.len());
+        for hint in hints {
+            let table_schema = |table: &str| {
+                self.search_path
+                    .iter()
+                    .map(|s| QualifiedName::new(s.as_str(), table))
+                    .find(|q| {
+                        self.catalog.tables.contains_key(q) || self.catalog.views.contains_key(q)
+                    })
+                    .map(|q| q.schema.as_str().to_owned())
+            };
+            let qualified = renames::qualify(hint, || self.creation_schema().ok(), table_schema)
+                .ok_or_else(|| renames::unresolved(file, hint))?;
+            out.push((qualified, renames::place(file, hint)));
+        }
+        Ok(out)
     }
 
     /// Applies one statement.

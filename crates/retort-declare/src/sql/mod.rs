@@ -17,6 +17,7 @@
 //! Never trust sqlparser's `Display` for string literals: read the token values (as the
 //! retort forms here do) and quote with `retort_sql::quote`.
 
+pub mod annotation;
 mod dialect;
 mod forms;
 mod rewrite;
@@ -34,7 +35,7 @@ pub use forms::{
     CreateDomain, DomainConstraint, DomainConstraintKind, OwnedBy, PartitionBound, RetortStatement,
 };
 pub use rewrite::{CheckOption, FunctionExtras, TableExtras, ViewExtras, WITH_OPTIONS_TYPE};
-pub use split::{Annotation, Piece, PieceKind, SplitError, split};
+pub use split::{Annotation, Piece, PieceKind, SplitError, split, split_with_trailing};
 
 use crate::error::SourceError;
 use crate::files::SchemaFile;
@@ -115,6 +116,14 @@ pub fn parse_file(file: &SchemaFile) -> Result<Vec<ParsedStatement>, SourceError
 /// [`split()`] with its error as a [`SourceError`].
 pub fn split_file(file: &SchemaFile) -> Result<Vec<Piece>, SourceError> {
     split(&file.text)
+        .map_err(|e| SourceError::new(file.display.clone(), file.text.clone(), e.span, e.message))
+}
+
+/// [`split_with_trailing`] with its error as a [`SourceError`].
+pub fn split_file_with_trailing(
+    file: &SchemaFile,
+) -> Result<(Vec<Piece>, Vec<Annotation>), SourceError> {
+    split_with_trailing(&file.text)
         .map_err(|e| SourceError::new(file.display.clone(), file.text.clone(), e.span, e.message))
 }
 

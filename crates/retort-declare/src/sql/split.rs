@@ -54,6 +54,11 @@ pub struct SplitError {
 
 /// Splits `text` into statements, meta-commands and COPY data blocks, in order.
 pub fn split(text: &str) -> Result<Vec<Piece>, SplitError> {
+    split_with_trailing(text).map(|(pieces, _)| pieces)
+}
+
+/// [`split()`], plus the `-- retort:` comments after the last piece (which precede nothing).
+pub fn split_with_trailing(text: &str) -> Result<(Vec<Piece>, Vec<Annotation>), SplitError> {
     Splitter {
         text,
         bytes: text.as_bytes(),
@@ -114,7 +119,7 @@ fn is_ident_part(b: u8) -> bool {
 }
 
 impl Splitter<'_> {
-    fn run(mut self) -> Result<Vec<Piece>, SplitError> {
+    fn run(mut self) -> Result<(Vec<Piece>, Vec<Annotation>), SplitError> {
         let mut annotations = Vec::new();
         loop {
             // Between statements: whitespace, comments, meta-commands.
@@ -166,7 +171,7 @@ impl Splitter<'_> {
                 self.copy_data()?;
             }
         }
-        Ok(self.pieces)
+        Ok((self.pieces, annotations))
     }
 
     fn skip_whitespace(&mut self) {

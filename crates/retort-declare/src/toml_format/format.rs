@@ -150,6 +150,15 @@ pub struct EnumDef {
     pub name: Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// The object's previous name (same schema), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
+    /// Labels renamed: `{ new_label = "old_label" }`; each key must be one of `values`.
+    /// Read only, never written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub renamed_values: BTreeMap<String, String>,
     pub values: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -162,6 +171,11 @@ pub struct DomainDef {
     pub name: Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// The object's previous name (same schema), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     #[serde(rename = "type")]
     pub data_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -197,6 +211,11 @@ pub struct CompositeDef {
     pub name: Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// The object's previous name (same schema), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(default)]
@@ -225,6 +244,11 @@ pub struct SequenceDef {
     pub name: Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// The object's previous name (same schema), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     /// `smallint`, `integer` or `bigint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_type: Option<String>,
@@ -263,6 +287,11 @@ pub struct TableDef {
     pub name: Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// The object's previous name (same schema), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -432,6 +461,11 @@ pub enum StorageDef {
 pub struct ColumnDef {
     #[schemars(with = "String")]
     pub name: Name,
+    /// The object's previous name (same table), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     #[serde(rename = "type")]
     pub data_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -466,6 +500,11 @@ pub struct PrimaryKeyDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub name: Option<Name>,
+    /// The object's previous name (same table), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     pub columns: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
@@ -489,6 +528,11 @@ pub struct PrimaryKeyDef {
 pub struct UniqueDef {
     #[schemars(with = "String")]
     pub name: Name,
+    /// The object's previous name (same table), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     pub columns: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
@@ -514,6 +558,11 @@ pub struct UniqueDef {
 pub struct CheckDef {
     #[schemars(with = "String")]
     pub name: Name,
+    /// The object's previous name (same table), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     pub expression: String,
     #[serde(default, skip_serializing_if = "is_false")]
     pub no_inherit: bool,
@@ -553,6 +602,11 @@ pub enum ActionDef {
 pub struct ForeignKeyDef {
     #[schemars(with = "String")]
     pub name: Name,
+    /// The object's previous name (same table), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     pub columns: Vec<String>,
     #[schemars(with = "ObjectName")]
     pub references: Ref,
@@ -608,6 +662,11 @@ pub struct KeyDef {
 pub struct ExcludeDef {
     #[schemars(with = "String")]
     pub name: Name,
+    /// The object's previous name (same table), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     /// Default `gist`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
@@ -668,6 +727,11 @@ pub struct PolicyDef {
 pub struct IndexDef {
     #[schemars(with = "String")]
     pub name: Name,
+    /// The object's previous name (same schema), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     /// Default (and the only value allowed): the table's schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
@@ -718,6 +782,11 @@ pub struct ViewDef {
     pub name: Name,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// The object's previous name (same schema), so that a diff renames it instead of
+    /// dropping and creating it. Read only, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub renamed_from: Option<Name>,
     pub query: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,

@@ -2,11 +2,13 @@
 //!
 //! - [`format`]: the file format as serde structs (also the source of the JSON Schema);
 //! - [`read`]: TOML text to a [`Catalog`](retort_catalog::Catalog), errors pointing into the file;
+//! - [`renames`]: the rename hints of TOML files (`renamed_from`, `renamed_values`);
 //! - [`write`]: a catalog to TOML text, defaults omitted, in catalog order.
 
 pub mod format;
 mod names;
 pub mod read;
+pub mod renames;
 pub mod write;
 
 pub use read::{read, read_files, read_str};

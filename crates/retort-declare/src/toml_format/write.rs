@@ -155,6 +155,8 @@ fn collation(c: &Collation) -> CollationDef {
 
 fn enum_type(e: &EnumType) -> EnumDef {
     EnumDef {
+        renamed_from: None,
+        renamed_values: Default::default(),
         name: name(&e.name.name),
         schema: schema_key(&e.name.schema),
         values: e.labels.clone(),
@@ -164,6 +166,7 @@ fn enum_type(e: &EnumType) -> EnumDef {
 
 fn domain(d: &Domain) -> DomainDef {
     DomainDef {
+        renamed_from: None,
         name: name(&d.name.name),
         schema: schema_key(&d.name.schema),
         data_type: d.base_type.sql.clone(),
@@ -187,6 +190,7 @@ fn domain(d: &Domain) -> DomainDef {
 
 fn composite(c: &CompositeType) -> CompositeDef {
     CompositeDef {
+        renamed_from: None,
         name: name(&c.name.name),
         schema: schema_key(&c.name.schema),
         comment: c.comment.clone(),
@@ -206,6 +210,7 @@ fn composite(c: &CompositeType) -> CompositeDef {
 
 fn sequence(s: &Sequence) -> SequenceDef {
     sequence_keys!(SequenceDef {
+        renamed_from: None,
         name: name(&s.name.name),
         schema: schema_key(&s.name.schema),
         unlogged: s.unlogged,
@@ -219,6 +224,7 @@ fn sequence(s: &Sequence) -> SequenceDef {
 
 fn table(t: &Table) -> TableDef {
     let mut def = TableDef {
+        renamed_from: None,
         name: name(&t.name.name),
         schema: schema_key(&t.name.schema),
         comment: t.comment.clone(),
@@ -268,6 +274,7 @@ fn replica_identity(r: &ReplicaIdentity) -> Option<ReplicaIdentityDef> {
 
 fn column(table: &QualifiedName, c: &Column) -> ColumnDef {
     ColumnDef {
+        renamed_from: None,
         name: name(&c.name),
         data_type: c.data_type.sql.clone(),
         user_type: user_type(&c.data_type),
@@ -335,6 +342,7 @@ fn constraint(def: &mut TableDef, table: &QualifiedName, c: &Constraint) {
             def.primary_key = Some(with_common!(
                 c,
                 PrimaryKeyDef {
+                    renamed_from: None,
                     name: (c.name != default_primary_key_name(table)).then(|| name(&c.name)),
                     columns: strings(columns),
                     include: strings(include),
@@ -350,6 +358,7 @@ fn constraint(def: &mut TableDef, table: &QualifiedName, c: &Constraint) {
         } => def.unique.push(with_common!(
             c,
             UniqueDef {
+                renamed_from: None,
                 name: name(&c.name),
                 columns: strings(columns),
                 include: strings(include),
@@ -363,6 +372,7 @@ fn constraint(def: &mut TableDef, table: &QualifiedName, c: &Constraint) {
         } => def.check.push(with_common!(
             c,
             CheckDef {
+                renamed_from: None,
                 name: name(&c.name),
                 expression: expression.0.clone(),
                 no_inherit: *no_inherit,
@@ -379,6 +389,7 @@ fn constraint(def: &mut TableDef, table: &QualifiedName, c: &Constraint) {
         } => def.foreign_key.push(with_common!(
             c,
             ForeignKeyDef {
+                renamed_from: None,
                 name: name(&c.name),
                 columns: strings(columns),
                 references: reference(references),
@@ -402,6 +413,7 @@ fn constraint(def: &mut TableDef, table: &QualifiedName, c: &Constraint) {
         } => def.exclude.push(with_common!(
             c,
             ExcludeDef {
+                renamed_from: None,
                 name: name(&c.name),
                 method: (method != "gist").then(|| method.clone()),
                 elements: elements
@@ -467,6 +479,7 @@ fn policy(p: &Policy) -> PolicyDef {
 
 fn index(i: &Index) -> IndexDef {
     IndexDef {
+        renamed_from: None,
         name: name(&i.name.name),
         // The reader takes the table's schema; written only if it ever differs.
         schema: (i.name.schema != i.table.schema).then(|| i.name.schema.as_str().to_owned()),
@@ -497,6 +510,7 @@ fn dependency(d: &ObjectRef) -> DependencyDef {
 
 fn view(v: &View) -> ViewDef {
     ViewDef {
+        renamed_from: None,
         name: name(&v.name.name),
         schema: schema_key(&v.name.schema),
         query: v.definition.clone(),
