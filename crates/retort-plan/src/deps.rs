@@ -187,7 +187,12 @@ pub(crate) fn column_id(table: &QualifiedName, column: &Ident) -> ObjectId {
 }
 
 /// The key (primary key, unique constraint or unique index) a foreign key references.
-fn referenced_key(catalog: &Catalog, table: &QualifiedName, columns: &[Ident]) -> Option<ObjectId> {
+fn referenced_key(
+    catalog: &Catalog,
+    unique_indexes: &BTreeMap<&QualifiedName, Vec<&retort_catalog::Index>>,
+    table: &QualifiedName,
+    columns: &[Ident],
+) -> Option<ObjectId> {
     let t = catalog.tables.get(table)?;
     let same =
         |cols: &[Ident]| cols.len() == columns.len() && columns.iter().all(|c| cols.contains(c));
@@ -205,12 +210,12 @@ fn referenced_key(catalog: &Catalog, table: &QualifiedName, columns: &[Ident]) -
             _ => {}
         }
     }
-    catalog
-        .indexes
-        .values()
+    unique_indexes
+        .get(table)
+        .into_iter()
+        .flatten()
         .find(|i| {
-            &i.table == table
-                && i.unique
+            i.unique
                 && i.predicate.is_none()
                 && same(
                     &i.keys
@@ -241,6 +246,10 @@ fn columns_named<'t>(
 
 pub(crate) fn build(catalog: &Catalog) -> Deps {
     let names = Names::new(catalog);
+    let mut unique_indexes: BTreeMap<&QualifiedName, Vec<&retort_catalog::Index>> = BTreeMap::new();
+    for i in catalog.indexes.values().filter(|i| i.unique) {
+        unique_indexes.entry(&i.table).or_default().push(i);
+    }
     let mut on: BTreeMap<ObjectId, BTreeSet<ObjectId>> = BTreeMap::new();
     let schema_dep = |schema: &Ident, set: &mut BTreeSet<ObjectId>| {
         if catalog.schemas.contains_key(schema) {
@@ -426,7 +435,12 @@ pub(crate) fn build(catalog: &Catalog) -> Deps {
                         for col in referenced_columns {
                             set.insert(column_id(references, col));
                         }
-                        set.extend(referenced_key(catalog, references, referenced_columns));
+                        set.extend(referenced_key(
+                            catalog,
+                            &unique_indexes,
+                            references,
+                            referenced_columns,
+                        ));
                     }
                 }
                 ConstraintKind::Exclusion {

@@ -594,15 +594,33 @@ fn sequence_option_changes(
 
 /// `ALTER SEQUENCE` with the options that differ; `None` when none do.
 pub fn alter_sequence(old: &Sequence, new: &Sequence) -> Option<String> {
-    let parts = sequence_option_changes(&old.options, &new.options, false);
+    let mut parts = sequence_option_changes(&old.options, &new.options, false);
     if parts.is_empty() {
         return None;
+    }
+    if sequence_restarts(old, new) {
+        parts.push("RESTART".to_owned());
     }
     Some(format!(
         "ALTER SEQUENCE {} {}",
         quote_qualified(&new.name),
         parts.join(" ")
     ))
+}
+
+/// Whether [`alter_sequence`] restarts the sequence: its range narrows, so the current value
+/// may fall outside it (PostgreSQL refuses the change otherwise).
+pub fn sequence_restarts(old: &Sequence, new: &Sequence) -> bool {
+    new.options.min_value > old.options.min_value || new.options.max_value < old.options.max_value
+}
+
+/// `ALTER TABLE ONLY parent DROP COLUMN`: the children keep the column as their own.
+pub fn drop_column_keeping_children(table: &QualifiedName, column: &Ident) -> String {
+    format!(
+        "ALTER TABLE ONLY {} DROP COLUMN {}",
+        quote_qualified(table),
+        ident(column)
+    )
 }
 
 pub fn sequence_logged(sequence: &Sequence) -> String {

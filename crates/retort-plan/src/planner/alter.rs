@@ -240,9 +240,19 @@ impl Planner<'_> {
                     statements.push(sql::sequence_logged(n));
                 }
                 if !statements.is_empty() {
-                    let node = self
+                    let mut node = self
                         .alter_node(id, format!("alter {describe}"), rank)
                         .sql(statements);
+                    if has(Attribute::SequenceOptions) && sql::sequence_restarts(o, n) {
+                        node.hazard(
+                            Hazard::DataLoss,
+                            format!(
+                                "restarts {} at {}: its range narrows, and the values it gave before may be given again",
+                                quote(name),
+                                n.options.start
+                            ),
+                        );
+                    }
                     self.push(node);
                 }
                 if has(Attribute::OwnedBy) {

@@ -151,6 +151,13 @@ impl<'a> Planner<'a> {
                     }
                 })
             }
+            ObjectId::Extension { name } if has(Attribute::Version) => {
+                let old = &self.old.extensions.get(name)?.version;
+                let new = &self.new.extensions.get(name)?.version;
+                (version_key(new) < version_key(old)).then(|| {
+                    format!("extensions have no path down from version {old} to {new}")
+                })
+            }
             ObjectId::Domain { .. } if has(Attribute::Definition) => {
                 Some("its base type or collation changes".to_owned())
             }
@@ -499,8 +506,13 @@ impl<'a> Planner<'a> {
             Some(why) => format!("drop {} to create it again: {why}", sql::describe(id)),
             None => format!("drop {}", sql::describe(id)),
         };
-        let mut node =
-            Node::new(kind, id.clone(), summary, drop_rank(id)).sql([sql::drop(self.old, id)?]);
+        let statement = match id {
+            ObjectId::Column { table, column } if self.children_keep(table, column) => {
+                sql::drop_column_keeping_children(table, column)
+            }
+            _ => sql::drop(self.old, id)?,
+        };
+        let mut node = Node::new(kind, id.clone(), summary, drop_rank(id)).sql([statement]);
         node.is_drop = true;
         let mut members = vec![id.clone()];
         if let ObjectId::Table { name } = id
@@ -577,6 +589,18 @@ impl<'a> Planner<'a> {
             _ => {}
         }
         Ok(node)
+    }
+
+    /// Whether an inheritance child keeps a column its parent drops (as a column of its own).
+    fn children_keep(&self, table: &QualifiedName, column: &Ident) -> bool {
+        self.old.tables.values().any(|child| {
+            child.inherits.contains(table)
+                && self
+                    .new
+                    .tables
+                    .get(&child.name)
+                    .is_some_and(|t| t.column(column.as_str()).is_some())
+        })
     }
 
     fn gone_extensions_of(&self, id: &ObjectId) -> Vec<ObjectId> {
@@ -1001,6 +1025,17 @@ fn added_label(statement: &str) -> Option<String> {
         .or_else(|| rest.find(" AFTER "))
         .unwrap_or(rest.len());
     Some(rest[..end].to_owned())
+}
+
+/// A version string compared part by part, numbers as numbers (`1.10` after `1.9`).
+fn version_key(version: &str) -> Vec<(u64, String)> {
+    version
+        .split(['.', '-'])
+        .map(|part| {
+            let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+            (digits.parse().unwrap_or(0), part[digits.len()..].to_owned())
+        })
+        .collect()
 }
 
 fn is_subsequence(old: &[String], new: &[String]) -> bool {
