@@ -929,6 +929,22 @@ pub fn attach_partition(parent: &QualifiedName, child: &QualifiedName, bound: &s
     )
 }
 
+pub fn inherit(child: &QualifiedName, parent: &QualifiedName) -> String {
+    format!(
+        "{} INHERIT {}",
+        table_prefix(child),
+        quote_qualified(parent)
+    )
+}
+
+pub fn no_inherit(child: &QualifiedName, parent: &QualifiedName) -> String {
+    format!(
+        "{} NO INHERIT {}",
+        table_prefix(child),
+        quote_qualified(parent)
+    )
+}
+
 pub fn detach_partition(parent: &QualifiedName, child: &QualifiedName) -> String {
     format!(
         "{} DETACH PARTITION {}",

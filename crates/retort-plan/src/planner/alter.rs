@@ -436,6 +436,63 @@ impl Planner<'_> {
         let (o, n): (&Table, &Table) = (&self.old.tables[name], &self.new.tables[name]);
         let describe = sql::describe(id);
         let rank = create_rank(id);
+        if has(Attribute::Definition) {
+            let mut statements = Vec::new();
+            let mut node = Node::new(
+                ChangeKind::Alter,
+                id.clone(),
+                format!("change the parents of {describe}"),
+                rank + 2,
+            );
+            if let Some(p) = &o.partition_of
+                && n.partition_of.as_ref() != Some(p)
+            {
+                statements.push(sql::detach_partition(&p.parent, name));
+                node.releases.push(ObjectId::Table {
+                    name: p.parent.clone(),
+                });
+            }
+            for parent in o.inherits.iter().filter(|p| !n.inherits.contains(p)) {
+                statements.push(sql::no_inherit(name, parent));
+                node.releases.push(ObjectId::Table {
+                    name: parent.clone(),
+                });
+            }
+            if let Some(p) = &n.partition_of
+                && o.partition_of.as_ref() != Some(p)
+            {
+                statements.push(sql::attach_partition(&p.parent, name, &p.bound));
+                node.needs.push(ObjectId::Table {
+                    name: p.parent.clone(),
+                });
+                node.hazard(
+                    Hazard::AccessExclusiveLock,
+                    format!(
+                        "locks {} while its rows are checked against the bound",
+                        quote(name)
+                    ),
+                );
+            }
+            for parent in n.inherits.iter().filter(|p| !o.inherits.contains(p)) {
+                statements.push(sql::inherit(name, parent));
+                node.needs.push(ObjectId::Table {
+                    name: parent.clone(),
+                });
+            }
+            // The parents' columns must all be there.
+            for parent in n.partition_of.iter().map(|p| &p.parent).chain(&n.inherits) {
+                if let Some(t) = self.new.tables.get(parent) {
+                    for c in &t.columns {
+                        node.needs.push(deps::column_id(parent, &c.name));
+                        node.needs.push(deps::column_id(name, &c.name));
+                    }
+                }
+            }
+            node.touches.push(id.clone());
+            node.provides.push(id.clone());
+            let node = node.sql(statements);
+            self.push(node);
+        }
         let mut statements = Vec::new();
         let mut node_hazards = Vec::new();
         if has(Attribute::Unlogged) {

@@ -61,6 +61,8 @@ struct Planner<'a> {
     new_extensions: Vec<ObjectId>,
     gone_extensions: Vec<ObjectId>,
     functions_created: bool,
+    /// Foreign keys dropped on their own before their table.
+    split_fks: BTreeSet<ObjectId>,
 }
 
 fn table_of(id: &ObjectId) -> Option<ObjectId> {
@@ -93,6 +95,7 @@ impl<'a> Planner<'a> {
             new_extensions: Vec::new(),
             gone_extensions: Vec::new(),
             functions_created: false,
+            split_fks: BTreeSet::new(),
         }
     }
 
@@ -154,9 +157,8 @@ impl<'a> Planner<'a> {
             ObjectId::Extension { name } if has(Attribute::Version) => {
                 let old = &self.old.extensions.get(name)?.version;
                 let new = &self.new.extensions.get(name)?.version;
-                (version_key(new) < version_key(old)).then(|| {
-                    format!("extensions have no path down from version {old} to {new}")
-                })
+                (version_key(new) < version_key(old))
+                    .then(|| format!("extensions have no path down from version {old} to {new}"))
             }
             ObjectId::Domain { .. } if has(Attribute::Definition) => {
                 Some("its base type or collation changes".to_owned())
@@ -182,6 +184,11 @@ impl<'a> Planner<'a> {
                         .is_none()
                         .then(|| "a clause is removed".to_owned())
                 }
+            }
+            ObjectId::Table { name } if has(Attribute::Definition) => {
+                let old = self.old.tables.get(name)?;
+                let new = self.new.tables.get(name)?;
+                (!parents_change_in_place(old, new)).then(|| "its partitioning changes".to_owned())
             }
             _ if has(Attribute::Definition) => Some(match id {
                 ObjectId::Function { .. } => {
@@ -428,6 +435,32 @@ impl<'a> Planner<'a> {
     }
 
     fn emit(&mut self, changes: &[Change]) -> Result<(), PlanError> {
+        // Foreign keys between tables that both go are dropped first, on their own: the
+        // tables could not be dropped in any order otherwise.
+        let gone_tables: Vec<QualifiedName> = self
+            .old
+            .tables
+            .keys()
+            .filter(|t| self.table_gone(t))
+            .cloned()
+            .collect();
+        for t in &gone_tables {
+            let table = &self.old.tables[t];
+            for c in table.constraints.values() {
+                if let ConstraintKind::ForeignKey { references, .. } = &c.kind
+                    && references != t
+                    && self.table_gone(references)
+                {
+                    let id = ObjectId::Constraint {
+                        table: t.clone(),
+                        constraint: c.name.clone(),
+                    };
+                    self.split_fks.insert(id.clone());
+                    let node = self.drop_node(&id, ChangeKind::Drop, None)?;
+                    self.push(node);
+                }
+            }
+        }
         // Drops.
         let dropped: Vec<ObjectId> = self.dropped.iter().cloned().collect();
         for id in &dropped {
@@ -518,7 +551,11 @@ impl<'a> Planner<'a> {
         if let ObjectId::Table { name } = id
             && let Some(t) = self.old.tables.get(name)
         {
-            members.extend(table_members(t));
+            members.extend(
+                table_members(t)
+                    .into_iter()
+                    .filter(|m| !self.split_fks.contains(m)),
+            );
             // Sequences it owns that stay are released from it first.
             for s in self.old.sequences.values() {
                 if let Some(owner) = &s.owned_by
@@ -1025,6 +1062,16 @@ fn added_label(statement: &str) -> Option<String> {
         .or_else(|| rest.find(" AFTER "))
         .unwrap_or(rest.len());
     Some(rest[..end].to_owned())
+}
+
+/// Whether a table's new parents can be given by ATTACH/DETACH PARTITION and INHERIT/NO
+/// INHERIT (its own partitioning stays, and it is not both a partition and a child).
+pub(crate) fn parents_change_in_place(old: &Table, new: &Table) -> bool {
+    old.partition_by == new.partition_by
+        && (old.partition_of.is_none() || old.inherits.is_empty())
+        && (new.partition_of.is_none() || new.inherits.is_empty())
+        && !(old.partition_of.is_some() && !new.inherits.is_empty())
+        && !(new.partition_of.is_some() && !old.inherits.is_empty())
 }
 
 /// A version string compared part by part, numbers as numbers (`1.10` after `1.9`).
