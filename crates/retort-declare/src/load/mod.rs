@@ -222,6 +222,9 @@ pub struct Loader {
     current: Option<(String, Arc<str>, Range<usize>)>,
     /// The rename hints of the statements applied so far (and of TOML files).
     renames: renames::Gathered,
+    /// The `SEQUENCE NAME`s of the identity columns the statement being applied defines, in
+    /// order (`None` where one names no sequence).
+    pub(crate) identity_names: std::collections::VecDeque<Option<ObjectName>>,
 }
 
 impl Default for Loader {
@@ -247,6 +250,7 @@ impl Loader {
             constraint_names: Default::default(),
             current: None,
             renames: Default::default(),
+            identity_names: Default::default(),
         }
     }
 

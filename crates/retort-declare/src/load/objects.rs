@@ -13,12 +13,15 @@ use sqlparser::ast::{
 
 use super::names::Taken;
 use super::scope::{ExprScope, resolved};
-use super::table::{option_text, sequence_options};
+use super::table::{
+    altered_sequence_options, option_key, option_keys, option_text, sequence_options, set_options,
+};
 use super::{Loader, Problem, Result, display, fold, fold_ident, name_parts};
 use crate::canon::expr::Role;
 use crate::sql::{
-    AlterDomainAction, AlterSequence, CheckOption, CommentKind, CommentOn, CreateDomain,
-    DomainConstraintKind, OwnedBy, ParsedStatement, RetortStatement, ViewExtras,
+    AlterDomainAction, AlterRelation, AlterSequence, AttributeAction, CheckOption, CommentKind,
+    CommentOn, CreateDomain, DomainConstraintKind, ExtensionAction, OwnedBy, ParsedStatement,
+    RelationAction, RelationKind, RetortStatement, ViewExtras,
 };
 
 /// Extensions shipped with PostgreSQL 15: default version, comment (from the control file),
@@ -410,7 +413,7 @@ impl Loader {
             }
             Statement::AlterType(alter) => self.alter_type(alter),
             Statement::AlterTable(alter) => {
-                self.alter_table_sql(&alter.name, alter.if_exists, &alter.operations)
+                self.alter_table_sql(&alter.name, alter.if_exists, alter.only, &alter.operations)
             }
             Statement::CreatePolicy(policy) => {
                 let table = self.resolve_table(&policy.table_name)?;
@@ -472,6 +475,94 @@ impl Loader {
                 }
                 Ok(())
             }
+            Statement::DropDomain(d) => {
+                self.names_changed();
+                match self.resolve(&d.name, |q| self.catalog.domains.contains_key(q))? {
+                    Some(q) => {
+                        self.catalog.domains.remove(&q);
+                        Ok(())
+                    }
+                    None if d.if_exists => Ok(()),
+                    None => Err(Problem::new(format!(
+                        "type \"{}\" does not exist",
+                        display(&d.name)
+                    ))),
+                }
+            }
+            Statement::DropTrigger(d) => {
+                let Some(table) = &d.table_name else {
+                    return Err(Problem::new("DROP TRIGGER needs ON table"));
+                };
+                let table = match self.resolve_relation(table) {
+                    Ok(t) => t,
+                    Err(_) if d.if_exists => return Ok(()),
+                    Err(e) => return Err(e),
+                };
+                let name = name_parts(&d.trigger_name)?
+                    .last()
+                    .cloned()
+                    .unwrap_or_default();
+                let id = TriggerId {
+                    table,
+                    name: Ident::new(name),
+                };
+                if self.catalog.triggers.remove(&id).is_none() && !d.if_exists {
+                    return Err(Problem::new(format!(
+                        "trigger \"{}\" for table \"{}\" does not exist",
+                        id.name, id.table.name
+                    )));
+                }
+                Ok(())
+            }
+            Statement::DropPolicy(d) => {
+                let table = match self.resolve_table(&d.table_name) {
+                    Ok(t) => t,
+                    Err(_) if d.if_exists => return Ok(()),
+                    Err(e) => return Err(e),
+                };
+                let name = fold_ident(&d.name);
+                if self.table_mut(&table)?.policies.remove(&name).is_none() && !d.if_exists {
+                    return Err(Problem::new(format!(
+                        "policy \"{name}\" for table \"{}\" does not exist",
+                        table.name
+                    )));
+                }
+                Ok(())
+            }
+            Statement::DropFunction(d) => {
+                for desc in &d.func_desc {
+                    let named = CommentOn {
+                        kind: CommentKind::Function,
+                        name: desc.name.clone(),
+                        args: desc.args.clone(),
+                        on: None,
+                        comment: None,
+                    };
+                    let id = match self.function_for_comment(&named) {
+                        Ok(id) => id,
+                        Err(_) if d.if_exists => continue,
+                        Err(e) => return Err(e),
+                    };
+                    let q = id.qualified_name();
+                    if !matches!(d.drop_behavior, Some(sqlparser::ast::DropBehavior::Cascade))
+                        && self.catalog.triggers.values().any(|t| t.function == q)
+                        && self
+                            .catalog
+                            .functions
+                            .keys()
+                            .filter(|f| f.qualified_name() == q)
+                            .count()
+                            == 1
+                    {
+                        return Err(Problem::new(format!(
+                            "cannot drop function {q}: triggers depend on it"
+                        )));
+                    }
+                    self.catalog.functions.remove(&id);
+                }
+                Ok(())
+            }
+            Statement::AlterPolicy(alter) => self.alter_policy(alter),
             Statement::CreateIndex(index) => self.create_index(index, false),
             Statement::CreateView(view) => {
                 self.create_view(view, &ViewExtras::default(), statement)
@@ -505,7 +596,12 @@ impl Loader {
                 statement: s,
                 extras,
             } => match s.as_ref() {
-                Statement::CreateTable(create) => self.create_table(create, extras),
+                Statement::CreateTable(create) => {
+                    self.identity_names = extras.identity_sequence_names.iter().cloned().collect();
+                    let applied = self.create_table(create, extras);
+                    self.identity_names.clear();
+                    applied
+                }
                 _ => Err(Problem::new("unexpected CREATE TABLE form")),
             },
             RetortStatement::CreateIndex { statement: s, only } => match s.as_ref() {
@@ -513,7 +609,92 @@ impl Loader {
                 _ => Err(Problem::new("unexpected CREATE INDEX form")),
             },
             RetortStatement::AlterTable(alter) => {
-                self.alter_table(&alter.name, alter.if_exists, &alter.actions)
+                self.identity_names = alter.identity_sequence_names.iter().cloned().collect();
+                let applied =
+                    self.alter_table(&alter.name, alter.if_exists, alter.only, &alter.actions);
+                self.identity_names.clear();
+                applied
+            }
+            RetortStatement::AlterRelation(alter) => self.alter_relation(alter),
+            RetortStatement::AlterCompositeType { name, action } => {
+                self.alter_composite_type(name, action)
+            }
+            RetortStatement::AlterExtension { name, action } => {
+                let n = fold_ident(name);
+                let schema = match action {
+                    ExtensionAction::SetSchema(s) => {
+                        let s = fold_ident(s);
+                        if !self.catalog.schemas.contains_key(&s) {
+                            return Err(Problem::new(format!("schema \"{s}\" does not exist")));
+                        }
+                        Some(s)
+                    }
+                    ExtensionAction::Update(_) => None,
+                };
+                let e = self
+                    .catalog
+                    .extensions
+                    .get_mut(&n)
+                    .ok_or_else(|| Problem::new(format!("extension \"{n}\" does not exist")))?;
+                match action {
+                    ExtensionAction::Update(Some(version)) => e.version = version.clone(),
+                    ExtensionAction::Update(None) => {
+                        return Err(Problem::new(
+                            "ALTER EXTENSION … UPDATE without a version is not read offline (the \
+                             default version is not known): use a development database",
+                        ));
+                    }
+                    ExtensionAction::SetSchema(_) => {
+                        if let Some(s) = schema {
+                            e.schema = s;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            RetortStatement::RefreshMaterializedView {
+                name, with_data, ..
+            } => {
+                let q = self
+                    .resolve(name, |q| {
+                        self.catalog.views.get(q).is_some_and(|v| v.materialized)
+                    })?
+                    .ok_or_else(|| {
+                        Problem::new(format!(
+                            "materialized view \"{}\" does not exist",
+                            display(name)
+                        ))
+                    })?;
+                if let Some(v) = self.catalog.views.get_mut(&q) {
+                    v.populated = *with_data;
+                }
+                Ok(())
+            }
+            RetortStatement::RenameTrigger { name, table, to } => {
+                let table = self.resolve_relation(table)?;
+                let id = TriggerId {
+                    table: table.clone(),
+                    name: fold_ident(name),
+                };
+                let new = TriggerId {
+                    table,
+                    name: fold_ident(to),
+                };
+                if self.catalog.triggers.contains_key(&new) {
+                    return Err(Problem::new(format!(
+                        "trigger \"{}\" for relation \"{}\" already exists",
+                        new.name, new.table.name
+                    )));
+                }
+                let mut trigger = self.catalog.triggers.remove(&id).ok_or_else(|| {
+                    Problem::new(format!(
+                        "trigger \"{}\" for table \"{}\" does not exist",
+                        id.name, id.table.name
+                    ))
+                })?;
+                trigger.id = new;
+                self.catalog.insert(trigger);
+                Ok(())
             }
             RetortStatement::CreateSequence {
                 statement: s,
@@ -569,15 +750,25 @@ impl Loader {
     fn alter_type(&mut self, alter: &sqlparser::ast::AlterType) -> Result<()> {
         use sqlparser::ast::{AlterTypeAddValuePosition as Pos, AlterTypeOperation as Op};
         let name = self
-            .resolve(&alter.name, |q| self.catalog.enums.contains_key(q))?
+            .resolve(&alter.name, |q| {
+                self.catalog.enums.contains_key(q)
+                    || self.catalog.composite_types.contains_key(q)
+                    || self.catalog.domains.contains_key(q)
+            })?
             .ok_or_else(|| {
                 Problem::new(format!("type \"{}\" does not exist", display(&alter.name)))
             })?;
+        if let Op::Rename(_) = &alter.operation {
+            return Err(Problem::new(
+                "renaming a type is not read offline (the columns and expressions that name it \
+                 are not rewritten): use a development database",
+            ));
+        }
         let e = self
             .catalog
             .enums
             .get_mut(&name)
-            .ok_or_else(|| Problem::new("not an enum"))?;
+            .ok_or_else(|| Problem::new(format!("{name} is not an enum")))?;
         match &alter.operation {
             Op::AddValue(add) => {
                 let value = add.value.value.clone();
@@ -624,9 +815,8 @@ impl Loader {
                     ))),
                 }
             }
-            Op::Rename(_) => Err(Problem::new(
-                "renaming a type is not read offline: use a development database",
-            )),
+            // Refused above.
+            Op::Rename(_) => Ok(()),
         }
     }
 
@@ -899,6 +1089,9 @@ impl Loader {
 
     fn alter_sequence(&mut self, alter: &AlterSequence) -> Result<()> {
         let Some(q) = self.resolve(&alter.name, |q| self.catalog.sequences.contains_key(q))? else {
+            if let Some(found) = self.identity_column_of(&alter.name)? {
+                return self.alter_identity_sequence(alter, found);
+            }
             if alter.if_exists {
                 return Ok(());
             }
@@ -922,51 +1115,273 @@ impl Loader {
             .get_mut(&q)
             .ok_or_else(|| Problem::new("sequence vanished"))?;
         if !alter.options.is_empty() || data_type.is_some() {
-            let old = seq.options.clone();
-            let fresh = sequence_options(
-                data_type.as_deref().unwrap_or(&old.data_type),
-                &alter.options,
-            )?;
-            let has = |f: fn(&sqlparser::ast::SequenceOptions) -> bool| alter.options.iter().any(f);
-            use sqlparser::ast::SequenceOptions as O;
-            let type_changed = data_type.as_deref().is_some_and(|t| t != old.data_type);
-            seq.options = retort_catalog::SequenceOptions {
-                data_type: fresh.data_type.clone(),
-                increment: if has(|o| matches!(o, O::IncrementBy(..))) {
-                    fresh.increment
-                } else {
-                    old.increment
-                },
-                min_value: if has(|o| matches!(o, O::MinValue(..))) || type_changed {
-                    fresh.min_value
-                } else {
-                    old.min_value
-                },
-                max_value: if has(|o| matches!(o, O::MaxValue(..))) || type_changed {
-                    fresh.max_value
-                } else {
-                    old.max_value
-                },
-                start: if has(|o| matches!(o, O::StartWith(..))) {
-                    fresh.start
-                } else {
-                    old.start
-                },
-                cache: if has(|o| matches!(o, O::Cache(..))) {
-                    fresh.cache
-                } else {
-                    old.cache
-                },
-                cycle: if has(|o| matches!(o, O::Cycle(..))) {
-                    fresh.cycle
-                } else {
-                    old.cycle
-                },
-            };
+            seq.options =
+                altered_sequence_options(&seq.options, data_type.as_deref(), &alter.options)?;
         }
         if let Some(owned_by) = owned_by {
             seq.owned_by = owned_by;
         }
+        if let Some(unlogged) = alter.unlogged {
+            seq.unlogged = unlogged;
+        }
+        Ok(())
+    }
+
+    /// The table and column whose identity sequence `name` is.
+    fn identity_column_of(
+        &self,
+        name: &sqlparser::ast::ObjectName,
+    ) -> Result<Option<(QualifiedName, usize)>> {
+        let found = |q: &QualifiedName| {
+            self.catalog.tables.values().find_map(|t| {
+                t.columns
+                    .iter()
+                    .position(|c| c.identity.as_ref().is_some_and(|i| i.sequence_name == *q))
+                    .map(|i| (t.name.clone(), i))
+            })
+        };
+        Ok(self
+            .resolve(name, |q| found(q).is_some())?
+            .and_then(|q| found(&q)))
+    }
+
+    /// `ALTER SEQUENCE` of an identity column's sequence: its options and type (ownership and
+    /// persistence follow the table).
+    fn alter_identity_sequence(
+        &mut self,
+        alter: &AlterSequence,
+        (table, column): (QualifiedName, usize),
+    ) -> Result<()> {
+        if alter.owned_by.is_some() || alter.unlogged.is_some() {
+            return Err(Problem::new(
+                "cannot change ownership or persistence of an identity sequence",
+            ));
+        }
+        let data_type = match &alter.data_type {
+            Some(t) => Some(self.resolve_type(t)?.sql),
+            None => None,
+        };
+        let t = self
+            .catalog
+            .tables
+            .get_mut(&table)
+            .ok_or_else(|| Problem::new("table vanished"))?;
+        if let Some(identity) = t.columns[column].identity.as_mut() {
+            identity.options =
+                altered_sequence_options(&identity.options, data_type.as_deref(), &alter.options)?;
+        }
+        Ok(())
+    }
+
+    /// `ALTER POLICY name ON table {RENAME TO new | [TO roles] [USING (…)] [WITH CHECK (…)]}`.
+    fn alter_policy(&mut self, alter: &sqlparser::ast::AlterPolicy) -> Result<()> {
+        use sqlparser::ast::AlterPolicyOperation as Op;
+        let table = self.resolve_table(&alter.table_name)?;
+        let name = fold_ident(&alter.name);
+        let t = &self.catalog.tables[&table];
+        let Some(mut policy) = t.policies.get(&name).cloned() else {
+            return Err(Problem::new(format!(
+                "policy \"{name}\" for table \"{}\" does not exist",
+                table.name
+            )));
+        };
+        match &alter.operation {
+            Op::Rename { new_name } => {
+                let new = fold_ident(new_name);
+                if t.policies.contains_key(&new) {
+                    return Err(Problem::new(format!(
+                        "policy \"{new}\" for table \"{}\" already exists",
+                        table.name
+                    )));
+                }
+                let t = self.table_mut(&table)?;
+                t.policies.remove(&name);
+                policy.name = new.clone();
+                t.policies.insert(new, policy);
+            }
+            Op::Apply {
+                to,
+                using,
+                with_check,
+            } => {
+                let columns = t.columns.clone();
+                let scope = ExprScope::of_columns(self, &table, &columns);
+                if let Some(e) = using {
+                    policy.using = Some(retort_catalog::SqlExpr::new(
+                        scope.canonicalize(e, &Role::Predicate)?,
+                    ));
+                }
+                if let Some(e) = with_check {
+                    policy.with_check = Some(retort_catalog::SqlExpr::new(
+                        scope.canonicalize(e, &Role::Predicate)?,
+                    ));
+                }
+                if let Some(owners) = to {
+                    let mut roles: Vec<Ident> = owners
+                        .iter()
+                        .map(|o| match o {
+                            Owner::Ident(i) => fold_ident(i),
+                            other => Ident::new(other.to_string().to_ascii_lowercase()),
+                        })
+                        .collect();
+                    roles.sort();
+                    roles.dedup();
+                    policy.roles = roles;
+                }
+                self.table_mut(&table)?.policies.insert(name, policy);
+            }
+        }
+        Ok(())
+    }
+
+    /// `ALTER {INDEX | VIEW | MATERIALIZED VIEW | SEQUENCE} … {SET (…) | RESET (…) | RENAME TO}`.
+    fn alter_relation(&mut self, alter: &AlterRelation) -> Result<()> {
+        let kind = match alter.kind {
+            RelationKind::Index => "index",
+            RelationKind::View => "view",
+            RelationKind::MaterializedView => "materialized view",
+            RelationKind::Sequence => "sequence",
+        };
+        if let RelationAction::RenameTo(_) = &alter.action {
+            return Err(Problem::new(format!(
+                "renaming a {kind} is not read offline (the expressions that name it are not \
+                 rewritten): use a development database"
+            )));
+        }
+        let missing = || {
+            Problem::new(format!(
+                "{kind} \"{}\" does not exist",
+                display(&alter.name)
+            ))
+        };
+        let options: &mut Vec<String> = match alter.kind {
+            RelationKind::Index => {
+                let Some(q) =
+                    self.resolve(&alter.name, |q| self.catalog.indexes.contains_key(q))?
+                else {
+                    return if alter.if_exists {
+                        Ok(())
+                    } else {
+                        Err(missing())
+                    };
+                };
+                &mut self
+                    .catalog
+                    .indexes
+                    .get_mut(&q)
+                    .ok_or_else(missing)?
+                    .options
+            }
+            RelationKind::View | RelationKind::MaterializedView => {
+                let materialized = alter.kind == RelationKind::MaterializedView;
+                let Some(q) = self.resolve(&alter.name, |q| {
+                    self.catalog
+                        .views
+                        .get(q)
+                        .is_some_and(|v| v.materialized == materialized)
+                })?
+                else {
+                    return if alter.if_exists {
+                        Ok(())
+                    } else {
+                        Err(missing())
+                    };
+                };
+                &mut self.catalog.views.get_mut(&q).ok_or_else(missing)?.options
+            }
+            RelationKind::Sequence => {
+                return Err(Problem::new("sequences have no storage parameters"));
+            }
+        };
+        match &alter.action {
+            RelationAction::SetOptions(set) => *options = set_options(options, set)?,
+            RelationAction::ResetOptions(names) => {
+                let keys = option_keys(names)?;
+                options.retain(|o| !keys.iter().any(|k| option_key(o) == k));
+            }
+            RelationAction::RenameTo(_) => {}
+        }
+        Ok(())
+    }
+
+    /// `ALTER TYPE … {ADD | DROP | ALTER} ATTRIBUTE`.
+    fn alter_composite_type(
+        &mut self,
+        name: &sqlparser::ast::ObjectName,
+        action: &AttributeAction,
+    ) -> Result<()> {
+        let q = self
+            .resolve(name, |q| self.catalog.composite_types.contains_key(q))?
+            .ok_or_else(|| {
+                Problem::new(format!(
+                    "composite type \"{}\" does not exist",
+                    display(name)
+                ))
+            })?;
+        let mut t = self.catalog.composite_types[&q].clone();
+        let position =
+            |t: &CompositeType, n: &str| t.attributes.iter().position(|a| a.name.as_str() == n);
+        match action {
+            AttributeAction::Add {
+                name: attribute,
+                data_type,
+                collation,
+            } => {
+                let n = fold_ident(attribute);
+                if position(&t, n.as_str()).is_some() {
+                    return Err(Problem::new(format!(
+                        "column \"{n}\" of relation \"{}\" already exists",
+                        q.name
+                    )));
+                }
+                t.attributes.push(CompositeAttribute {
+                    name: n,
+                    data_type: self.resolve_type(data_type)?,
+                    collation: collation
+                        .as_ref()
+                        .map(|c| self.resolve_collation(c))
+                        .transpose()?,
+                    comment: None,
+                });
+            }
+            AttributeAction::Drop {
+                if_exists,
+                name: attribute,
+            } => {
+                let n = fold(attribute);
+                match position(&t, &n) {
+                    Some(i) => {
+                        t.attributes.remove(i);
+                    }
+                    None if *if_exists => {}
+                    None => {
+                        return Err(Problem::new(format!(
+                            "column \"{n}\" of relation \"{}\" does not exist",
+                            q.name
+                        )));
+                    }
+                }
+            }
+            AttributeAction::AlterType {
+                name: attribute,
+                data_type,
+                collation,
+            } => {
+                let n = fold(attribute);
+                let i = position(&t, &n).ok_or_else(|| {
+                    Problem::new(format!(
+                        "column \"{n}\" of relation \"{}\" does not exist",
+                        q.name
+                    ))
+                })?;
+                t.attributes[i].data_type = self.resolve_type(data_type)?;
+                t.attributes[i].collation = collation
+                    .as_ref()
+                    .map(|c| self.resolve_collation(c))
+                    .transpose()?;
+            }
+        }
+        self.catalog.insert(t);
         Ok(())
     }
 
@@ -1100,6 +1515,12 @@ impl Loader {
                 if let Some(c) = d2.checks.get_mut(&fold_ident(name)) {
                     c.not_valid = false;
                 }
+            }
+            AlterDomainAction::RenameTo(_) => {
+                return Err(Problem::new(
+                    "renaming a domain is not read offline (the columns, casts and expressions \
+                     that name it are not rewritten): use a development database",
+                ));
             }
             AlterDomainAction::RenameConstraint { from, to } => {
                 if let Some(mut c) = d2.checks.remove(&fold_ident(from)) {

@@ -643,15 +643,22 @@ impl Loader {
                         let data_type = column.data_type.sql.clone();
                         let options =
                             sequence_options(&data_type, seq_options.as_deref().unwrap_or(&[]))?;
-                        let seq = self.taken(table.name.schema.as_str()).relation_name(
-                            table.name.name.as_str(),
-                            Some(&name),
-                            "seq",
-                            false,
-                        );
+                        let written = self.identity_names.pop_front().flatten();
+                        let sequence_name = match written {
+                            Some(n) => self.new_name(&n)?,
+                            None => QualifiedName::new(
+                                table.name.schema.clone(),
+                                self.taken(table.name.schema.as_str()).relation_name(
+                                    table.name.name.as_str(),
+                                    Some(&name),
+                                    "seq",
+                                    false,
+                                ),
+                            ),
+                        };
                         column.identity = Some(Identity {
                             kind,
-                            sequence_name: QualifiedName::new(table.name.schema.clone(), seq),
+                            sequence_name,
                             options,
                         });
                         column.not_null = true;
@@ -1247,19 +1254,22 @@ impl Loader {
         &mut self,
         name: &ObjectName,
         if_exists: bool,
+        only: bool,
         operations: &[AlterTableOperation],
     ) -> Result<()> {
         let actions: Vec<AlterTableAction> = operations
             .iter()
             .map(|op| AlterTableAction::Sql(Box::new(op.clone())))
             .collect();
-        self.alter_table(name, if_exists, &actions)
+        self.alter_table(name, if_exists, only, &actions)
     }
 
+    /// `ALTER TABLE [IF EXISTS] [ONLY] name actions`.
     pub(super) fn alter_table(
         &mut self,
         name: &ObjectName,
         if_exists: bool,
+        only: bool,
         actions: &[AlterTableAction],
     ) -> Result<()> {
         let table_name = match self.resolve_relation(name) {
@@ -1273,7 +1283,65 @@ impl Loader {
             )));
         }
         for action in actions {
+            let children = match action {
+                AlterTableAction::Sql(op) => match op.as_ref() {
+                    AlterTableOperation::DropColumn { column_names, .. } => {
+                        let dropped: Vec<String> = column_names.iter().map(fold).collect();
+                        Some((op.as_ref().clone(), dropped))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
             self.alter_table_action(&table_name, action)?;
+            if let Some((op, dropped)) = children {
+                for column in dropped {
+                    self.drop_column_in_children(&table_name, &op, &column, only)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// After `DROP COLUMN column` of `parent`: a child's column that only the parent gave is
+    /// dropped too (and so on down), unless `ONLY`, when the children keep it as their own.
+    fn drop_column_in_children(
+        &mut self,
+        parent: &QualifiedName,
+        op: &AlterTableOperation,
+        column: &str,
+        only: bool,
+    ) -> Result<()> {
+        let children: Vec<QualifiedName> = self
+            .catalog
+            .tables
+            .values()
+            .filter(|t| {
+                t.inherits.contains(parent)
+                    || t.partition_of.as_ref().is_some_and(|p| p.parent == *parent)
+            })
+            .map(|t| t.name.clone())
+            .collect();
+        if only && !children.is_empty() && self.catalog.tables[parent].partition_by.is_some() {
+            return Err(Problem::new(
+                "cannot drop column from only the partitioned table when partitions exist",
+            ));
+        }
+        for child in children {
+            let t = self.table_mut(&child)?;
+            let Some(c) = t.columns.iter_mut().find(|c| c.name.as_str() == column) else {
+                continue;
+            };
+            if only || !c.inherited {
+                c.inherited = false;
+                continue;
+            }
+            let mut own = op.clone();
+            if let AlterTableOperation::DropColumn { column_names, .. } = &mut own {
+                *column_names = vec![SqlIdent::with_quote('"', column)];
+            }
+            self.alter_table_action(&child, &AlterTableAction::Sql(Box::new(own.clone())))?;
+            self.drop_column_in_children(&child, &own, column, false)?;
         }
         Ok(())
     }
@@ -1359,6 +1427,121 @@ impl Loader {
                 self.table_mut(name)?.clustered_on = Some(fold_ident(index));
                 Ok(())
             }
+            AlterTableAction::DropIdentity { column, if_exists } => {
+                let c = self.column_mut(name, column)?;
+                if c.identity.take().is_none() && !*if_exists {
+                    return Err(not_identity(name, column));
+                }
+                Ok(())
+            }
+            AlterTableAction::AlterIdentity {
+                column,
+                always,
+                options,
+                restart: _,
+            } => {
+                // RESTART sets the sequence's current value, which the catalog does not hold.
+                let c = self.column_mut(name, column)?;
+                let Some(identity) = c.identity.as_mut() else {
+                    return Err(not_identity(name, column));
+                };
+                if let Some(always) = always {
+                    identity.kind = if *always {
+                        IdentityKind::Always
+                    } else {
+                        IdentityKind::ByDefault
+                    };
+                }
+                identity.options = altered_sequence_options(&identity.options, None, options)?;
+                Ok(())
+            }
+            AlterTableAction::DropExpression { column, if_exists } => {
+                let c = self.column_mut(name, column)?;
+                if c.generated.take().is_none() && !*if_exists {
+                    return Err(Problem::new(format!(
+                        "column \"{}\" of relation \"{}\" is not a stored generated column",
+                        fold(column),
+                        name.name
+                    )));
+                }
+                Ok(())
+            }
+            AlterTableAction::AlterColumnType {
+                column,
+                data_type,
+                collation,
+                using: _,
+            } => self.alter_column_type(name, column, data_type, collation.as_ref()),
+            AlterTableAction::AlterConstraint {
+                name: constraint,
+                deferrable,
+                initially_deferred,
+            } => {
+                let n = fold_ident(constraint);
+                let table = name.name.clone();
+                let c = self
+                    .table_mut(name)?
+                    .constraints
+                    .get_mut(&n)
+                    .ok_or_else(|| {
+                        Problem::new(format!(
+                            "constraint \"{n}\" of relation \"{table}\" does not exist"
+                        ))
+                    })?;
+                if !matches!(c.kind, ConstraintKind::ForeignKey { .. }) {
+                    return Err(Problem::new(format!(
+                        "constraint \"{n}\" of relation \"{table}\" is not a foreign key \
+                         constraint"
+                    )));
+                }
+                let initially_deferred = initially_deferred.unwrap_or(false);
+                let deferrable = match deferrable {
+                    Some(false) if initially_deferred => {
+                        return Err(Problem::new(
+                            "constraint declared INITIALLY DEFERRED must be DEFERRABLE",
+                        ));
+                    }
+                    Some(d) => *d,
+                    None => initially_deferred,
+                };
+                c.deferrable = deferrable;
+                c.initially_deferred = initially_deferred;
+                Ok(())
+            }
+            AlterTableAction::ResetOptions(keys) => {
+                let keys = option_keys(keys)?;
+                self.table_mut(name)?
+                    .options
+                    .retain(|o| !keys.iter().any(|k| option_key(o) == k));
+                Ok(())
+            }
+            AlterTableAction::SetWithoutCluster => {
+                self.table_mut(name)?.clustered_on = None;
+                Ok(())
+            }
+            AlterTableAction::DetachPartition { partition } => {
+                let part = self.resolve_table(partition)?;
+                let t = self.table_mut(&part)?;
+                if t.partition_of.as_ref().is_none_or(|p| p.parent != *name) {
+                    return Err(Problem::new(format!(
+                        "relation \"{}\" is not a partition of relation \"{}\"",
+                        part.name, name.name
+                    )));
+                }
+                t.partition_of = None;
+                for c in &mut t.columns {
+                    c.inherited = false;
+                }
+                Ok(())
+            }
+            AlterTableAction::Inherit { parent, no } => {
+                let parent = self.resolve_table(parent)?;
+                if *no {
+                    self.no_inherit(name, &parent)
+                } else {
+                    self.inherit(name, &parent)
+                }
+            }
             AlterTableAction::AttachPartition { partition, bound } => {
                 let part = self.resolve_table(partition)?;
                 let bound = partition_bound(bound)?;
@@ -1425,6 +1608,198 @@ impl Loader {
         } else {
             S::Plain
         })
+    }
+
+    /// After `RENAME COLUMN old TO new` of `table`: the constraints, indexes and sequences
+    /// that name the column by name follow it (expressions are kept as written).
+    fn column_renamed(
+        &mut self,
+        table: &QualifiedName,
+        old: &retort_catalog::Ident,
+        new: &retort_catalog::Ident,
+    ) {
+        self.names_changed();
+        let rename = |list: &mut Vec<retort_catalog::Ident>| {
+            for c in list.iter_mut().filter(|c| *c == old) {
+                *c = new.clone();
+            }
+        };
+        for t in self.catalog.tables.values_mut() {
+            let own = t.name == *table;
+            for c in t.constraints.values_mut() {
+                match &mut c.kind {
+                    ConstraintKind::PrimaryKey {
+                        columns, include, ..
+                    }
+                    | ConstraintKind::Unique {
+                        columns, include, ..
+                    } if own => {
+                        rename(columns);
+                        rename(include);
+                    }
+                    ConstraintKind::Exclusion {
+                        elements, include, ..
+                    } if own => {
+                        for e in elements.iter_mut() {
+                            if let IndexKey::Column(c) = &mut e.key.key
+                                && c == old
+                            {
+                                *c = new.clone();
+                            }
+                        }
+                        rename(include);
+                    }
+                    ConstraintKind::ForeignKey {
+                        columns,
+                        references,
+                        referenced_columns,
+                        on_delete_columns,
+                        ..
+                    } => {
+                        if own {
+                            rename(columns);
+                            rename(on_delete_columns);
+                        }
+                        if references == table {
+                            rename(referenced_columns);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for i in self
+            .catalog
+            .indexes
+            .values_mut()
+            .filter(|i| i.table == *table)
+        {
+            for k in &mut i.keys {
+                if let IndexKey::Column(c) = &mut k.key
+                    && c == old
+                {
+                    *c = new.clone();
+                }
+            }
+            rename(&mut i.include);
+        }
+        for s in self.catalog.sequences.values_mut() {
+            if let Some(o) = s.owned_by.as_mut()
+                && o.table == *table
+                && o.column == *old
+            {
+                o.column = new.clone();
+            }
+        }
+    }
+
+    /// `ALTER COLUMN c TYPE t [COLLATE c]`: the column takes the type, the collation written
+    /// (else the type's default), the type's default storage; an identity sequence follows
+    /// the column's type.
+    fn alter_column_type(
+        &mut self,
+        table: &QualifiedName,
+        column: &SqlIdent,
+        data_type: &sqlparser::ast::DataType,
+        collation: Option<&ObjectName>,
+    ) -> Result<()> {
+        let t = self.resolve_type(data_type)?;
+        let collation = collation.map(|c| self.resolve_collation(c)).transpose()?;
+        self.approximate(
+            "after a column type change, defaults and checks that use the column are kept as \
+             they were",
+        );
+        let c = self.column_mut(table, column)?;
+        c.data_type = t.clone();
+        c.collation = collation;
+        c.storage = None;
+        c.compression = None;
+        if let Some(identity) = c.identity.as_mut() {
+            identity.options = altered_sequence_options(&identity.options, Some(&t.sql), &[])?;
+        }
+        Ok(())
+    }
+
+    /// `ALTER TABLE child INHERIT parent`: the child must have the parent's columns (and their
+    /// NOT NULL) and check constraints already; its columns stay its own.
+    fn inherit(&mut self, child: &QualifiedName, parent: &QualifiedName) -> Result<()> {
+        let p = self.catalog.tables[parent].clone();
+        let c = &self.catalog.tables[child];
+        if child == parent || c.inherits.contains(parent) {
+            return Err(Problem::new(format!(
+                "relation \"{}\" would be inherited from more than once",
+                parent.name
+            )));
+        }
+        if c.partition_of.is_some() || p.partition_by.is_some() || c.partition_by.is_some() {
+            return Err(Problem::new(
+                "cannot change inheritance of a partitioned table or a partition",
+            ));
+        }
+        for pc in &p.columns {
+            let Some(cc) = c.column(pc.name.as_str()) else {
+                return Err(Problem::new(format!(
+                    "child table is missing column \"{}\"",
+                    pc.name
+                )));
+            };
+            if cc.data_type != pc.data_type {
+                return Err(Problem::new(format!(
+                    "child table \"{}\" has different type for column \"{}\"",
+                    child.name, pc.name
+                )));
+            }
+            if pc.not_null && !cc.not_null {
+                return Err(Problem::new(format!(
+                    "column \"{}\" in child table must be marked NOT NULL",
+                    pc.name
+                )));
+            }
+        }
+        for (n, k) in &p.constraints {
+            if let ConstraintKind::Check {
+                no_inherit: false, ..
+            } = &k.kind
+                && !c.constraints.contains_key(n)
+            {
+                return Err(Problem::new(format!(
+                    "child table is missing constraint \"{n}\""
+                )));
+            }
+        }
+        self.table_mut(child)?.inherits.push(parent.clone());
+        Ok(())
+    }
+
+    /// `ALTER TABLE child NO INHERIT parent`: the columns the child had only from its parents
+    /// become its own once no parent gives them.
+    fn no_inherit(&mut self, child: &QualifiedName, parent: &QualifiedName) -> Result<()> {
+        let c = &self.catalog.tables[child];
+        if !c.inherits.contains(parent) {
+            return Err(Problem::new(format!(
+                "relation \"{}\" is not a parent of relation \"{}\"",
+                parent.name, child.name
+            )));
+        }
+        let others: Vec<QualifiedName> = c
+            .inherits
+            .iter()
+            .filter(|p| *p != parent)
+            .cloned()
+            .collect();
+        let given: BTreeSet<String> = others
+            .iter()
+            .filter_map(|p| self.catalog.tables.get(p))
+            .flat_map(|t| t.columns.iter().map(|c| c.name.as_str().to_owned()))
+            .collect();
+        let t = self.table_mut(child)?;
+        t.inherits = others;
+        for c in &mut t.columns {
+            if c.inherited && !given.contains(c.name.as_str()) {
+                c.inherited = false;
+            }
+        }
+        Ok(())
     }
 
     fn column_mut(&mut self, table: &QualifiedName, column: &SqlIdent) -> Result<&mut Column> {
@@ -1547,12 +1922,7 @@ impl Loader {
                         self.column_mut(name, column_name)?.default = None
                     }
                     AlterColumnOperation::SetDataType { data_type, .. } => {
-                        let t = self.resolve_type(data_type)?;
-                        self.approximate(
-                            "after a column type change, defaults and checks that use the \
-                             column are kept as they were",
-                        );
-                        self.column_mut(name, column_name)?.data_type = t;
+                        return self.alter_column_type(name, column_name, data_type, None);
                     }
                     AlterColumnOperation::AddGenerated {
                         generated_as,
@@ -1608,7 +1978,15 @@ impl Loader {
             } => {
                 self.approximate("expressions that use a renamed column keep the old name offline");
                 let new = fold_ident(new_column_name);
-                self.column_mut(name, old_column_name)?.name = new;
+                let old = fold_ident(old_column_name);
+                if self.table_mut(name)?.column(new.as_str()).is_some() {
+                    return Err(Problem::new(format!(
+                        "column \"{new}\" of relation \"{}\" already exists",
+                        name.name
+                    )));
+                }
+                self.column_mut(name, old_column_name)?.name = new.clone();
+                self.column_renamed(name, &old, &new);
                 Ok(())
             }
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
@@ -1670,6 +2048,120 @@ impl Loader {
             ))),
         }
     }
+}
+
+fn not_identity(table: &QualifiedName, column: &SqlIdent) -> Problem {
+    Problem::new(format!(
+        "column \"{}\" of relation \"{}\" is not an identity column",
+        fold(column),
+        table.name
+    ))
+}
+
+/// The name of a storage parameter as `reloptions` keeps it (`fillfactor=70` → `fillfactor`).
+pub(super) fn option_key(option: &str) -> &str {
+    option.split_once('=').map_or(option, |(k, _)| k)
+}
+
+/// The names of `RESET (…)`, folded.
+pub(super) fn option_keys(names: &[ObjectName]) -> Result<Vec<String>> {
+    names.iter().map(|n| Ok(name_parts(n)?.join("."))).collect()
+}
+
+/// Storage parameters with `set` (as [`option_expr_text`] reads them) applied: a parameter
+/// set again replaces its old value; the result in name order.
+pub(super) fn set_options(old: &[String], set: &[Expr]) -> Result<Vec<String>> {
+    let mut all = old.to_vec();
+    for o in set {
+        let text = option_expr_text(o)?;
+        let key = option_key(&text).to_owned();
+        all.retain(|x| option_key(x) != key);
+        all.push(text);
+    }
+    all.sort();
+    Ok(all)
+}
+
+/// `old` with the options of `ALTER SEQUENCE` (or of an identity column's `SET …`) applied,
+/// and its type changed to `data_type` if given: PostgreSQL's `init_params` for an existing
+/// sequence (bounds that were the old type's own follow the new type).
+pub(super) fn altered_sequence_options(
+    old: &SequenceOptions,
+    data_type: Option<&str>,
+    options: &[SqlSeq],
+) -> Result<SequenceOptions> {
+    let bounds = |t: &str| match t {
+        "smallint" => Some((i64::from(i16::MIN), i64::from(i16::MAX))),
+        "integer" => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+        "bigint" => Some((i64::MIN, i64::MAX)),
+        _ => None,
+    };
+    let new_type = data_type.unwrap_or(&old.data_type);
+    let (new_min, new_max) = bounds(new_type).ok_or_else(|| {
+        Problem::new(format!(
+            "a sequence must be smallint, integer or bigint, not {new_type}"
+        ))
+    })?;
+    let type_changed = new_type != old.data_type;
+    let (old_min, old_max) = bounds(&old.data_type).unwrap_or((new_min, new_max));
+    let mut out = old.clone();
+    out.data_type = new_type.to_owned();
+    let mut reset_min = type_changed && old.min_value == old_min;
+    let mut reset_max = type_changed && old.max_value == old_max;
+    for option in options {
+        match option {
+            SqlSeq::IncrementBy(e, _) => out.increment = int_value(e)?,
+            SqlSeq::MinValue(Some(e)) => {
+                out.min_value = int_value(e)?;
+                reset_min = false;
+            }
+            SqlSeq::MinValue(None) => reset_min = true,
+            SqlSeq::MaxValue(Some(e)) => {
+                out.max_value = int_value(e)?;
+                reset_max = false;
+            }
+            SqlSeq::MaxValue(None) => reset_max = true,
+            SqlSeq::StartWith(e, _) => out.start = int_value(e)?,
+            SqlSeq::Cache(e) => out.cache = int_value(e)?,
+            SqlSeq::Cycle(no) => out.cycle = !*no,
+        }
+    }
+    if out.increment == 0 {
+        return Err(Problem::new("INCREMENT must not be zero"));
+    }
+    if reset_max {
+        out.max_value = if out.increment > 0 { new_max } else { -1 };
+    }
+    if reset_min {
+        out.min_value = if out.increment > 0 { 1 } else { new_min };
+    }
+    if out.max_value > new_max || out.min_value < new_min {
+        return Err(Problem::new(format!(
+            "a sequence bound is out of range for data type {new_type}"
+        )));
+    }
+    if out.min_value >= out.max_value {
+        return Err(Problem::new(format!(
+            "MINVALUE ({}) must be less than MAXVALUE ({})",
+            out.min_value, out.max_value
+        )));
+    }
+    if out.start < out.min_value {
+        return Err(Problem::new(format!(
+            "START value ({}) cannot be less than MINVALUE ({})",
+            out.start, out.min_value
+        )));
+    }
+    if out.start > out.max_value {
+        return Err(Problem::new(format!(
+            "START value ({}) cannot be greater than MAXVALUE ({})",
+            out.start, out.max_value
+        )));
+    }
+    if out.cache <= 0 {
+        return Err(Problem::new("CACHE must be greater than zero"));
+    }
+    Ok(out)
 }
 
 /// `col WITH OPTIONS …`: no type of its own.

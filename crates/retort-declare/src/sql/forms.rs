@@ -81,6 +81,87 @@ pub enum RetortStatement {
     /// `ALTER TABLE` with at least one action sqlparser does not read (read only when stock
     /// sqlparser rejects the statement).
     AlterTable(Box<AlterTable>),
+    /// `ALTER {INDEX | VIEW | MATERIALIZED VIEW | SEQUENCE} [IF EXISTS] name` with an action
+    /// sqlparser does not read (`SET (…)`, `RESET (…)`, `RENAME TO`).
+    AlterRelation(Box<AlterRelation>),
+    /// `ALTER TYPE name {ADD | DROP | ALTER} ATTRIBUTE …` (a composite type).
+    AlterCompositeType {
+        name: ObjectName,
+        action: Box<AttributeAction>,
+    },
+    /// `ALTER EXTENSION name {UPDATE [TO version] | SET SCHEMA schema}`.
+    AlterExtension {
+        name: Ident,
+        action: ExtensionAction,
+    },
+    /// `REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]`.
+    RefreshMaterializedView {
+        concurrently: bool,
+        name: ObjectName,
+        /// `false` for `WITH NO DATA`.
+        with_data: bool,
+    },
+    /// `ALTER TRIGGER name ON table RENAME TO new`.
+    RenameTrigger {
+        name: Ident,
+        table: ObjectName,
+        to: Ident,
+    },
+}
+
+/// What kind of relation [`AlterRelation`] names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RelationKind {
+    Index,
+    View,
+    MaterializedView,
+    Sequence,
+}
+
+/// `ALTER {INDEX | VIEW | MATERIALIZED VIEW | SEQUENCE} [IF EXISTS] name action`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlterRelation {
+    pub kind: RelationKind,
+    pub if_exists: bool,
+    pub name: ObjectName,
+    pub action: RelationAction,
+}
+
+/// One action of [`AlterRelation`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum RelationAction {
+    /// `SET (name [= value], …)`, each an expression (`name = value` or a bare name).
+    SetOptions(Vec<Expr>),
+    /// `RESET (name, …)`.
+    ResetOptions(Vec<ObjectName>),
+    RenameTo(Ident),
+}
+
+/// One `ALTER TYPE` action on a composite type's attributes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AttributeAction {
+    Add {
+        name: Ident,
+        data_type: DataType,
+        collation: Option<ObjectName>,
+    },
+    Drop {
+        if_exists: bool,
+        name: Ident,
+    },
+    AlterType {
+        name: Ident,
+        data_type: DataType,
+        collation: Option<ObjectName>,
+    },
+}
+
+/// One `ALTER EXTENSION` action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExtensionAction {
+    /// `UPDATE [TO version]`; `None` for the default version.
+    Update(Option<String>),
+    SetSchema(Ident),
 }
 
 /// `ALTER TABLE [IF EXISTS] [ONLY] name action, …`.
@@ -90,6 +171,9 @@ pub struct AlterTable {
     pub only: bool,
     pub name: ObjectName,
     pub actions: Vec<AlterTableAction>,
+    /// The `SEQUENCE NAME` of each identity column that `ADD COLUMN` defines, in order
+    /// (`None` where a column's identity names no sequence).
+    pub identity_sequence_names: Vec<Option<ObjectName>>,
 }
 
 /// One action of [`AlterTable`].
@@ -117,6 +201,41 @@ pub enum AlterTableAction {
         partition: ObjectName,
         bound: PartitionBound,
     },
+    /// `DETACH PARTITION name [CONCURRENTLY | FINALIZE]`.
+    DetachPartition { partition: ObjectName },
+    /// `INHERIT parent` (`no: false`) or `NO INHERIT parent`.
+    Inherit { parent: ObjectName, no: bool },
+    /// `ALTER COLUMN c DROP IDENTITY [IF EXISTS]`.
+    DropIdentity { column: Ident, if_exists: bool },
+    /// `ALTER COLUMN c {SET GENERATED {ALWAYS | BY DEFAULT} | SET sequence_option | RESTART
+    /// [[WITH] n]} …`.
+    AlterIdentity {
+        column: Ident,
+        /// `SET GENERATED ALWAYS` (`Some(true)`) or `BY DEFAULT` (`Some(false)`).
+        always: Option<bool>,
+        options: Vec<SequenceOptions>,
+        /// `RESTART` (`Some(None)`) or `RESTART WITH n`.
+        restart: Option<Option<Box<Expr>>>,
+    },
+    /// `ALTER COLUMN c DROP EXPRESSION [IF EXISTS]`.
+    DropExpression { column: Ident, if_exists: bool },
+    /// `ALTER COLUMN c [SET DATA] TYPE t [COLLATE collation] [USING expr]`.
+    AlterColumnType {
+        column: Ident,
+        data_type: DataType,
+        collation: Option<ObjectName>,
+        using: Option<Box<Expr>>,
+    },
+    /// `ALTER CONSTRAINT name [[NOT] DEFERRABLE] [INITIALLY {DEFERRED | IMMEDIATE}]`.
+    AlterConstraint {
+        name: Ident,
+        deferrable: Option<bool>,
+        initially_deferred: Option<bool>,
+    },
+    /// `RESET (name, …)`.
+    ResetOptions(Vec<ObjectName>),
+    /// `SET WITHOUT CLUSTER`.
+    SetWithoutCluster,
 }
 
 /// A partition bound.
@@ -179,6 +298,7 @@ pub enum AlterDomainAction {
         from: Ident,
         to: Ident,
     },
+    RenameTo(Ident),
 }
 
 /// `ALTER SEQUENCE`.
@@ -191,6 +311,8 @@ pub struct AlterSequence {
     /// `RESTART` (`Some(None)`) or `RESTART WITH n`.
     pub restart: Option<Option<Expr>>,
     pub owned_by: Option<OwnedBy>,
+    /// `SET LOGGED` (`Some(false)`) or `SET UNLOGGED` (`Some(true)`).
+    pub unlogged: Option<bool>,
 }
 
 /// The target of `OWNED BY`.
@@ -336,8 +458,33 @@ pub(super) fn parse_retort(parser: &mut Parser) -> Option<Result<RetortStatement
             }),
         );
     }
+    for (words, kind) in RELATION_KINDS {
+        if peek_words(parser, words) {
+            match parser.maybe_parse(|p| alter_relation(p, words, *kind)) {
+                Ok(Some(statement)) => return Some(Ok(statement)),
+                Ok(None) => {}
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
     if peek_words(parser, &["ALTER", "SEQUENCE"]) {
         return Some(alter_sequence(parser));
+    }
+    if peek_words(parser, &["ALTER", "TYPE"]) {
+        match parser.maybe_parse(alter_composite_type) {
+            Ok(Some(statement)) => return Some(Ok(statement)),
+            Ok(None) => {}
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    if peek_words(parser, &["ALTER", "EXTENSION"]) {
+        return Some(alter_extension(parser));
+    }
+    if peek_words(parser, &["REFRESH", "MATERIALIZED", "VIEW"]) {
+        return Some(refresh_materialized_view(parser));
+    }
+    if peek_words(parser, &["ALTER", "TRIGGER"]) {
+        return Some(rename_trigger(parser));
     }
     if peek_words(parser, &["CREATE", "DOMAIN"]) {
         return Some(create_domain(parser));
@@ -382,6 +529,153 @@ pub(super) fn parse_retort(parser: &mut Parser) -> Option<Result<RetortStatement
     None
 }
 
+const RELATION_KINDS: &[(&[&str], RelationKind)] = &[
+    (&["ALTER", "INDEX"], RelationKind::Index),
+    (&["ALTER", "VIEW"], RelationKind::View),
+    (
+        &["ALTER", "MATERIALIZED", "VIEW"],
+        RelationKind::MaterializedView,
+    ),
+    (&["ALTER", "SEQUENCE"], RelationKind::Sequence),
+];
+
+/// `(name [= value], …)` of `SET (…)`.
+fn storage_options(parser: &mut Parser) -> Result<Vec<Expr>, ParserError> {
+    parser.expect_token(&Token::LParen)?;
+    let options = parser.parse_comma_separated(Parser::parse_expr)?;
+    parser.expect_token(&Token::RParen)?;
+    Ok(options)
+}
+
+/// `(name, …)` of `RESET (…)`.
+fn storage_option_names(parser: &mut Parser) -> Result<Vec<ObjectName>, ParserError> {
+    parser.expect_token(&Token::LParen)?;
+    let names = parser.parse_comma_separated(|p| p.parse_object_name(false))?;
+    parser.expect_token(&Token::RParen)?;
+    Ok(names)
+}
+
+/// `ALTER {INDEX | VIEW | MATERIALIZED VIEW | SEQUENCE} [IF EXISTS] name {SET (…) | RESET (…)
+/// | RENAME TO new}` (an index's `RENAME` and a sequence's options are left to the other
+/// readers).
+fn alter_relation(
+    parser: &mut Parser,
+    words: &[&str],
+    kind: RelationKind,
+) -> Result<RetortStatement, ParserError> {
+    expect_words(parser, words)?;
+    let if_exists = eat_words(parser, &["IF", "EXISTS"]);
+    let name = parser.parse_object_name(false)?;
+    let action = if kind != RelationKind::Sequence && eat_words(parser, &["SET"]) {
+        RelationAction::SetOptions(storage_options(parser)?)
+    } else if kind != RelationKind::Sequence && eat_words(parser, &["RESET"]) {
+        RelationAction::ResetOptions(storage_option_names(parser)?)
+    } else if kind != RelationKind::Index && eat_words(parser, &["RENAME", "TO"]) {
+        RelationAction::RenameTo(parser.parse_identifier()?)
+    } else {
+        return parser.expected("SET (…), RESET (…) or RENAME TO", parser.peek_token());
+    };
+    Ok(RetortStatement::AlterRelation(Box::new(AlterRelation {
+        kind,
+        if_exists,
+        name,
+        action,
+    })))
+}
+
+/// `ALTER TYPE name {ADD | DROP | ALTER} ATTRIBUTE …`.
+fn alter_composite_type(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
+    expect_words(parser, &["ALTER", "TYPE"])?;
+    let name = parser.parse_object_name(false)?;
+    let collation = |p: &mut Parser| -> Result<Option<ObjectName>, ParserError> {
+        if eat_words(p, &["COLLATE"]) {
+            Ok(Some(p.parse_object_name(false)?))
+        } else {
+            Ok(None)
+        }
+    };
+    let action = if eat_words(parser, &["ADD", "ATTRIBUTE"]) {
+        let attribute = parser.parse_identifier()?;
+        let data_type = parser.parse_data_type()?;
+        AttributeAction::Add {
+            name: attribute,
+            data_type,
+            collation: collation(parser)?,
+        }
+    } else if eat_words(parser, &["DROP", "ATTRIBUTE"]) {
+        let if_exists = eat_words(parser, &["IF", "EXISTS"]);
+        AttributeAction::Drop {
+            if_exists,
+            name: parser.parse_identifier()?,
+        }
+    } else {
+        expect_words(parser, &["ALTER", "ATTRIBUTE"])?;
+        let attribute = parser.parse_identifier()?;
+        eat_words(parser, &["SET", "DATA"]);
+        expect_words(parser, &["TYPE"])?;
+        let data_type = parser.parse_data_type()?;
+        AttributeAction::AlterType {
+            name: attribute,
+            data_type,
+            collation: collation(parser)?,
+        }
+    };
+    if !eat_words(parser, &["CASCADE"]) {
+        eat_words(parser, &["RESTRICT"]);
+    }
+    Ok(RetortStatement::AlterCompositeType {
+        name,
+        action: Box::new(action),
+    })
+}
+
+/// `ALTER EXTENSION name {UPDATE [TO version] | SET SCHEMA schema}`.
+fn alter_extension(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
+    expect_words(parser, &["ALTER", "EXTENSION"])?;
+    let name = parser.parse_identifier()?;
+    let action = if eat_words(parser, &["UPDATE"]) {
+        if eat_words(parser, &["TO"]) {
+            ExtensionAction::Update(Some(match parser.peek_token().token {
+                Token::Word(_) => parser.parse_identifier()?.value,
+                _ => string_literal(parser)?,
+            }))
+        } else {
+            ExtensionAction::Update(None)
+        }
+    } else {
+        expect_words(parser, &["SET", "SCHEMA"])?;
+        ExtensionAction::SetSchema(parser.parse_identifier()?)
+    };
+    Ok(RetortStatement::AlterExtension { name, action })
+}
+
+/// `REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]`.
+fn refresh_materialized_view(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
+    expect_words(parser, &["REFRESH", "MATERIALIZED", "VIEW"])?;
+    let concurrently = eat_words(parser, &["CONCURRENTLY"]);
+    let name = parser.parse_object_name(false)?;
+    let with_data = !eat_words(parser, &["WITH", "NO", "DATA"]);
+    if with_data {
+        eat_words(parser, &["WITH", "DATA"]);
+    }
+    Ok(RetortStatement::RefreshMaterializedView {
+        concurrently,
+        name,
+        with_data,
+    })
+}
+
+/// `ALTER TRIGGER name ON table RENAME TO new`.
+fn rename_trigger(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
+    expect_words(parser, &["ALTER", "TRIGGER"])?;
+    let name = parser.parse_identifier()?;
+    expect_words(parser, &["ON"])?;
+    let table = parser.parse_object_name(false)?;
+    expect_words(parser, &["RENAME", "TO"])?;
+    let to = parser.parse_identifier()?;
+    Ok(RetortStatement::RenameTrigger { name, table, to })
+}
+
 fn create_sequence(parser: &mut Parser) -> Result<Statement, ParserError> {
     parser.next_token(); // CREATE
     let temporary = eat_words(parser, &["TEMP"]) || eat_words(parser, &["TEMPORARY"]);
@@ -412,12 +706,22 @@ fn alter_sequence(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
     parser.next_token(); // SEQUENCE
     let if_exists = eat_words(parser, &["IF", "EXISTS"]);
     let name = parser.parse_object_name(false)?;
+    let unlogged = if eat_words(parser, &["SET", "LOGGED"]) {
+        Some(false)
+    } else if eat_words(parser, &["SET", "UNLOGGED"]) {
+        Some(true)
+    } else {
+        None
+    };
     let mut c = SequenceClauses::default();
-    sequence_options(parser, &mut c)?;
+    if unlogged.is_none() {
+        sequence_options(parser, &mut c)?;
+    }
     let nothing = c.data_type.is_none()
         && c.options.is_empty()
         && c.owned_by.is_none()
-        && c.restart.is_none();
+        && c.restart.is_none()
+        && unlogged.is_none();
     if nothing || c.sequence_name.is_some() {
         return parser.expected("a sequence option", parser.peek_token());
     }
@@ -428,6 +732,7 @@ fn alter_sequence(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
         options: c.options,
         restart: c.restart,
         owned_by: c.owned_by,
+        unlogged,
     })))
 }
 
@@ -442,9 +747,56 @@ struct SequenceClauses {
     sequence_name: Option<ObjectName>,
 }
 
+/// Whether an identity column option (`SET GENERATED …`, `SET` a sequence option,
+/// `RESTART`) comes next.
+fn identity_option_next(parser: &Parser) -> bool {
+    peek_words(parser, &["RESTART"])
+        || peek_words(parser, &["SET", "GENERATED"])
+        || [
+            "INCREMENT",
+            "MINVALUE",
+            "MAXVALUE",
+            "NO",
+            "START",
+            "CACHE",
+            "CYCLE",
+        ]
+        .iter()
+        .any(|w| peek_words(parser, &["SET", w]))
+}
+
+/// Exactly one sequence option.
+fn sequence_option(parser: &mut Parser, c: &mut SequenceClauses) -> Result<(), ParserError> {
+    let mut one = SequenceClauses::default();
+    let at = parser.index();
+    sequence_options_until(parser, &mut one, true)?;
+    if parser.index() == at {
+        return parser.expected("a sequence option", parser.peek_token());
+    }
+    c.options.append(&mut one.options);
+    if one.restart.is_some() {
+        c.restart = one.restart;
+    }
+    Ok(())
+}
+
 /// Sequence options in any order, as PostgreSQL accepts them.
 fn sequence_options(parser: &mut Parser, c: &mut SequenceClauses) -> Result<(), ParserError> {
+    sequence_options_until(parser, c, false)
+}
+
+/// Sequence options; only the first when `once`.
+fn sequence_options_until(
+    parser: &mut Parser,
+    c: &mut SequenceClauses,
+    once: bool,
+) -> Result<(), ParserError> {
+    let mut first = true;
     loop {
+        if once && !first {
+            return Ok(());
+        }
+        first = false;
         if eat_words(parser, &["AS"]) {
             c.data_type = Some(parser.parse_data_type()?);
         } else if eat_words(parser, &["SEQUENCE", "NAME"]) {
@@ -529,6 +881,7 @@ pub(super) fn alter_table(parser: &mut Parser) -> Result<RetortStatement, Parser
         only,
         name,
         actions,
+        identity_sequence_names: Vec::new(),
     })))
 }
 
@@ -543,10 +896,119 @@ fn alter_table_action(parser: &mut Parser) -> Result<AlterTableAction, ParserErr
         let bound = partition_bound(parser)?;
         return Ok(AlterTableAction::AttachPartition { partition, bound });
     }
+    if eat_words(parser, &["DETACH", "PARTITION"]) {
+        let partition = parser.parse_object_name(false)?;
+        if !eat_words(parser, &["CONCURRENTLY"]) {
+            eat_words(parser, &["FINALIZE"]);
+        }
+        return Ok(AlterTableAction::DetachPartition { partition });
+    }
+    if eat_words(parser, &["INHERIT"]) {
+        return Ok(AlterTableAction::Inherit {
+            parent: parser.parse_object_name(false)?,
+            no: false,
+        });
+    }
+    if eat_words(parser, &["NO", "INHERIT"]) {
+        return Ok(AlterTableAction::Inherit {
+            parent: parser.parse_object_name(false)?,
+            no: true,
+        });
+    }
+    if eat_words(parser, &["SET", "WITHOUT", "CLUSTER"]) {
+        return Ok(AlterTableAction::SetWithoutCluster);
+    }
+    if eat_words(parser, &["RESET"]) {
+        return Ok(AlterTableAction::ResetOptions(storage_option_names(
+            parser,
+        )?));
+    }
+    if eat_words(parser, &["ALTER", "CONSTRAINT"]) {
+        let name = parser.parse_identifier()?;
+        let mut deferrable = None;
+        let mut initially_deferred = None;
+        loop {
+            if deferrable.is_none() && eat_words(parser, &["DEFERRABLE"]) {
+                deferrable = Some(true);
+            } else if deferrable.is_none() && eat_words(parser, &["NOT", "DEFERRABLE"]) {
+                deferrable = Some(false);
+            } else if initially_deferred.is_none() && eat_words(parser, &["INITIALLY", "DEFERRED"])
+            {
+                initially_deferred = Some(true);
+            } else if initially_deferred.is_none() && eat_words(parser, &["INITIALLY", "IMMEDIATE"])
+            {
+                initially_deferred = Some(false);
+            } else {
+                break;
+            }
+        }
+        if deferrable.is_none() && initially_deferred.is_none() {
+            return parser.expected(
+                "DEFERRABLE, NOT DEFERRABLE or INITIALLY",
+                parser.peek_token(),
+            );
+        }
+        return Ok(AlterTableAction::AlterConstraint {
+            name,
+            deferrable,
+            initially_deferred,
+        });
+    }
     let column_action = parser.maybe_parse(|p| {
         expect_words(p, &["ALTER"])?;
         eat_words(p, &["COLUMN"]);
         let column = p.parse_identifier()?;
+        if eat_words(p, &["DROP", "IDENTITY"]) {
+            let if_exists = eat_words(p, &["IF", "EXISTS"]);
+            return Ok(AlterTableAction::DropIdentity { column, if_exists });
+        }
+        if eat_words(p, &["DROP", "EXPRESSION"]) {
+            let if_exists = eat_words(p, &["IF", "EXISTS"]);
+            return Ok(AlterTableAction::DropExpression { column, if_exists });
+        }
+        if peek_words(p, &["TYPE"]) || peek_words(p, &["SET", "DATA", "TYPE"]) {
+            eat_words(p, &["SET", "DATA"]);
+            expect_words(p, &["TYPE"])?;
+            let data_type = p.parse_data_type()?;
+            let collation = if eat_words(p, &["COLLATE"]) {
+                Some(p.parse_object_name(false)?)
+            } else {
+                None
+            };
+            let using = if eat_words(p, &["USING"]) {
+                Some(Box::new(p.parse_expr()?))
+            } else {
+                None
+            };
+            return Ok(AlterTableAction::AlterColumnType {
+                column,
+                data_type,
+                collation,
+                using,
+            });
+        }
+        if identity_option_next(p) {
+            let mut always = None;
+            let mut clauses = SequenceClauses::default();
+            while identity_option_next(p) {
+                if eat_words(p, &["SET", "GENERATED", "ALWAYS"]) {
+                    always = Some(true);
+                } else if eat_words(p, &["SET", "GENERATED", "BY", "DEFAULT"]) {
+                    always = Some(false);
+                } else if peek_words(p, &["RESTART"]) {
+                    sequence_option(p, &mut clauses)?;
+                } else {
+                    expect_words(p, &["SET"])?;
+                    sequence_option(p, &mut clauses)?;
+                }
+            }
+            return Ok(AlterTableAction::AlterIdentity {
+                column,
+                always,
+                options: clauses.options,
+                restart: clauses.restart.map(|r| r.map(Box::new)),
+            });
+        }
         if eat_words(p, &["SET", "STATISTICS"]) {
             Ok(AlterTableAction::SetStatistics {
                 column,
@@ -886,6 +1348,8 @@ fn alter_domain(parser: &mut Parser) -> Result<RetortStatement, ParserError> {
         }
     } else if eat_words(parser, &["VALIDATE", "CONSTRAINT"]) {
         AlterDomainAction::ValidateConstraint(parser.parse_identifier()?)
+    } else if eat_words(parser, &["RENAME", "TO"]) {
+        AlterDomainAction::RenameTo(parser.parse_identifier()?)
     } else if eat_words(parser, &["RENAME", "CONSTRAINT"]) {
         let from = parser.parse_identifier()?;
         expect_words(parser, &["TO"])?;

@@ -8,10 +8,15 @@
 //! - always [`Parsed::Retort`]: `CREATE TABLE`, `CREATE [UNIQUE] INDEX`, `CREATE SEQUENCE`,
 //!   `ALTER SEQUENCE`, `CREATE FUNCTION`/`PROCEDURE`, `CREATE TRIGGER`, `CREATE [MATERIALIZED]
 //!   VIEW`, `CREATE DOMAIN`, `ALTER DOMAIN`, `COMMENT ON`, `CREATE LANGUAGE`, `ALTER INDEX ..
-//!   ATTACH PARTITION`, `ALTER VIEW .. ALTER COLUMN .. DEFAULT`. Where sqlparser's AST holds
-//!   most of the statement, the variant carries that `Statement` plus what it has no field for;
+//!   ATTACH PARTITION`, `ALTER VIEW .. ALTER COLUMN .. DEFAULT`, `ALTER {INDEX | VIEW |
+//!   MATERIALIZED VIEW} .. {SET | RESET} (..)`, `ALTER {VIEW | MATERIALIZED VIEW | SEQUENCE} ..
+//!   RENAME TO`, `ALTER TYPE .. {ADD | DROP | ALTER} ATTRIBUTE`, `ALTER EXTENSION`, `REFRESH
+//!   MATERIALIZED VIEW`, `ALTER TRIGGER .. RENAME TO`. Where sqlparser's AST holds most of the
+//!   statement, the variant carries that `Statement` plus what it has no field for;
 //! - [`Parsed::Retort`] only when stock sqlparser rejects it: `ALTER TABLE` (then every action
-//!   is a [`AlterTableAction`], sqlparser's own ones as [`AlterTableAction::Sql`]);
+//!   is a [`AlterTableAction`], sqlparser's own ones as [`AlterTableAction::Sql`]), and always
+//!   when a column it adds names its identity sequence (`SEQUENCE NAME`) or writes identity
+//!   options in an order sqlparser does not read;
 //! - everything else: [`Parsed::Sql`].
 //!
 //! Never trust sqlparser's `Display` for string literals: read the token values (as the
@@ -31,8 +36,9 @@ use sqlparser::tokenizer::{Token, Tokenizer, Word};
 
 pub use dialect::RetortDialect;
 pub use forms::{
-    AlterDomainAction, AlterSequence, AlterTable, AlterTableAction, CommentKind, CommentOn,
-    CreateDomain, DomainConstraint, DomainConstraintKind, OwnedBy, PartitionBound, RetortStatement,
+    AlterDomainAction, AlterRelation, AlterSequence, AlterTable, AlterTableAction, AttributeAction,
+    CommentKind, CommentOn, CreateDomain, DomainConstraint, DomainConstraintKind, ExtensionAction,
+    OwnedBy, PartitionBound, RelationAction, RelationKind, RetortStatement,
 };
 pub use rewrite::{CheckOption, FunctionExtras, TableExtras, ViewExtras, WITH_OPTIONS_TYPE};
 pub use split::{Annotation, Piece, PieceKind, SplitError, split, split_with_trailing};

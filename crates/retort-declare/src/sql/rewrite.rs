@@ -2,7 +2,7 @@
 //! taken out of the token stream: the clauses are recorded beside the parsed statement. Tokens
 //! keep their positions, so errors still point into the original text.
 
-use sqlparser::ast::Statement;
+use sqlparser::ast::{ObjectName, Statement};
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
@@ -39,6 +39,9 @@ pub struct TableExtras {
     pub index_with: Vec<(usize, String)>,
     /// `USING INDEX TABLESPACE name` of a primary key or unique constraint.
     pub index_tablespace: Vec<(usize, String)>,
+    /// The `SEQUENCE NAME` of each identity column, in column order (`None` where a column's
+    /// identity names no sequence).
+    pub identity_sequence_names: Vec<Option<ObjectName>>,
 }
 
 /// `WITH [CASCADED | LOCAL] CHECK OPTION`.
@@ -81,6 +84,32 @@ pub(super) fn parse(text: &str) -> Option<Result<Parsed, ParserError>> {
         .into_iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
         .collect();
+    if words_at(&tokens, 0, &["ALTER", "TABLE"]) {
+        let written: Vec<Token> = tokens.iter().map(|t| t.token.clone()).collect();
+        let (tokens, names) = match take_identity_sequence_names(tokens) {
+            Ok(taken) => taken,
+            Err(e) => return Some(Err(e)),
+        };
+        // sqlparser reads identity options in one order only.
+        let tokens = reorder_identity_options(tokens);
+        let unchanged = tokens.iter().map(|t| &t.token).eq(written.iter());
+        if unchanged {
+            return None;
+        }
+        let mut parser = Parser::new(&RetortDialect).with_tokens_with_locations(tokens);
+        let result = super::forms::alter_table(&mut parser).and_then(|mut statement| {
+            while parser.consume_token(&Token::SemiColon) {}
+            let next = parser.peek_token();
+            if next.token != Token::EOF {
+                return parser.expected("end of statement", next);
+            }
+            if let RetortStatement::AlterTable(alter) = &mut statement {
+                alter.identity_sequence_names = names;
+            }
+            Ok(statement)
+        });
+        return Some(result.map(|r| Parsed::Retort(Box::new(r))));
+    }
     if !words_at(&tokens, 0, &["CREATE"]) {
         return None;
     }
@@ -471,12 +500,77 @@ const CONSTRAINT_START: [&str; 6] = [
 /// read with: the column keeps the type it has.
 pub const WITH_OPTIONS_TYPE: &str = "retort: WITH OPTIONS";
 
-/// `CREATE TABLE`: identity options put in sqlparser's order, `WITH OPTIONS` of typed and
-/// partition tables' columns replaced by the [`WITH_OPTIONS_TYPE`] marker, and the constraint clauses sqlparser does
-/// not read taken out into [`TableExtras`].
+/// Takes `SEQUENCE NAME name` out of each column's `GENERATED … AS IDENTITY (…)` (not out of
+/// `ALTER COLUMN … ADD GENERATED`, which reads it itself): the tokens left, and one entry for
+/// each identity clause, in order.
+#[allow(clippy::type_complexity)]
+fn take_identity_sequence_names(
+    tokens: Vec<TokenWithSpan>,
+) -> Result<(Vec<TokenWithSpan>, Vec<Option<ObjectName>>), ParserError> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let identity = words_at(&tokens, i, &["AS", "IDENTITY"]);
+        let column_identity = identity && {
+            // `GENERATED {ALWAYS | BY DEFAULT}` before, and no `ADD` before that.
+            let generated = (i >= 2 && words_at(&tokens, i - 2, &["GENERATED", "ALWAYS"]))
+                .then(|| i - 2)
+                .or_else(|| {
+                    (i >= 3 && words_at(&tokens, i - 3, &["GENERATED", "BY", "DEFAULT"]))
+                        .then(|| i - 3)
+                });
+            generated.is_some_and(|g| g == 0 || !is_word(&tokens[g - 1], "ADD"))
+        };
+        if !column_identity {
+            out.push(tokens[i].clone());
+            i += 1;
+            continue;
+        }
+        out.push(tokens[i].clone());
+        out.push(tokens[i + 1].clone());
+        i += 2;
+        let mut name = None;
+        if tokens.get(i).is_some_and(|t| t.token == Token::LParen) {
+            out.push(tokens[i].clone());
+            i += 1;
+            while i < tokens.len() && tokens[i].token != Token::RParen {
+                if words_at(&tokens, i, &["SEQUENCE", "NAME"]) {
+                    let start = i + 2;
+                    let mut end = start;
+                    while end < tokens.len()
+                        && (matches!(tokens[end].token, Token::Word(_))
+                            && (end == start || tokens[end - 1].token == Token::Period)
+                            || tokens[end].token == Token::Period)
+                    {
+                        end += 1;
+                    }
+                    let mut parser = Parser::new(&RetortDialect)
+                        .with_tokens_with_locations(tokens[start..end].to_vec());
+                    name = Some(parser.parse_object_name(false)?);
+                    i = end;
+                    continue;
+                }
+                out.push(tokens[i].clone());
+                i += 1;
+            }
+        }
+        names.push(name);
+    }
+    Ok((out, names))
+}
+
+/// `CREATE TABLE`: identity sequence names taken out (into [`TableExtras`]) and identity
+/// options put in sqlparser's order, `WITH OPTIONS` of typed and partition tables' columns
+/// replaced by the [`WITH_OPTIONS_TYPE`] marker, and the constraint clauses sqlparser does not
+/// read taken out into [`TableExtras`].
 fn table(text: &str, tokens: Vec<TokenWithSpan>) -> Result<RetortStatement, ParserError> {
+    let (tokens, identity_sequence_names) = take_identity_sequence_names(tokens)?;
     let tokens = reorder_identity_options(tokens);
-    let mut extras = TableExtras::default();
+    let mut extras = TableExtras {
+        identity_sequence_names,
+        ..TableExtras::default()
+    };
     let mut out = Vec::with_capacity(tokens.len());
     let mut depth = 0usize;
     // Inside the element list: (is this element a table constraint, constraint ordinal).
