@@ -19,8 +19,16 @@ fn schema(changed: bool) -> String {
     for i in 0..TABLES {
         let parent = if i == 0 { 0 } else { i - 1 };
         let edit = changed && i % 10 == 0;
-        let score = if edit { "numeric(12,2)" } else { "numeric(10,2)" };
-        let extra = if edit { ",\n  note text DEFAULT 'none'" } else { "" };
+        let score = if edit {
+            "numeric(12,2)"
+        } else {
+            "numeric(10,2)"
+        };
+        let extra = if edit {
+            ",\n  note text DEFAULT 'none'"
+        } else {
+            ""
+        };
         let check = if edit { "" } else { " CHECK (score >= 0)" };
         sql.push_str(&format!(
             "CREATE TABLE bench.t{i} (\n\

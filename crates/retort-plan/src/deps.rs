@@ -6,7 +6,8 @@
 //! using a column). Text is scanned for names only; a spurious match adds an edge, never
 //! removes one.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use retort_catalog::{
     Catalog, Column, ConstraintKind, FunctionId, Ident, IndexKey, ObjectId, ObjectRef,
@@ -14,21 +15,246 @@ use retort_catalog::{
 };
 
 /// Dependencies of every object of one catalog.
-#[derive(Debug, Default)]
-pub(crate) struct Deps {
-    /// What each object needs.
-    pub on: BTreeMap<ObjectId, BTreeSet<ObjectId>>,
-    /// The reverse: who needs each object.
-    pub by: BTreeMap<ObjectId, BTreeSet<ObjectId>>,
+/// Dependencies of the objects of one catalog, computed when asked: what an object needs
+/// ([`Deps::of`]) and who needs it ([`Deps::dependents`]).
+pub(crate) struct Deps<'c> {
+    catalog: &'c Catalog,
+    names: Names<'c>,
+    unique_indexes: BTreeMap<&'c QualifiedName, Vec<&'c retort_catalog::Index>>,
+    /// For each table, the objects that may depend on it or on its columns.
+    on_table: OnceCell<HashMap<&'c QualifiedName, Vec<ObjectId>>>,
 }
 
-impl Deps {
-    pub fn of(&self, id: &ObjectId) -> impl Iterator<Item = &ObjectId> {
-        self.on.get(id).into_iter().flatten()
+impl<'c> Deps<'c> {
+    pub fn new(catalog: &'c Catalog) -> Self {
+        let mut unique_indexes: BTreeMap<&QualifiedName, Vec<&retort_catalog::Index>> =
+            BTreeMap::new();
+        for i in catalog.indexes.values().filter(|i| i.unique) {
+            unique_indexes.entry(&i.table).or_default().push(i);
+        }
+        Deps {
+            catalog,
+            names: Names::new(catalog),
+            unique_indexes,
+            on_table: OnceCell::new(),
+        }
     }
 
-    pub fn dependents(&self, id: &ObjectId) -> impl Iterator<Item = &ObjectId> {
-        self.by.get(id).into_iter().flatten()
+    /// What `id` needs, in order.
+    pub fn of(&self, id: &ObjectId) -> BTreeSet<ObjectId> {
+        compute(self.catalog, &self.names, &self.unique_indexes, id)
+    }
+
+    /// Who needs `id`, in order.
+    pub fn dependents(&self, id: &ObjectId) -> BTreeSet<ObjectId> {
+        let table = match id {
+            // Nothing depends on these.
+            ObjectId::Trigger { .. } | ObjectId::Policy { .. } => return BTreeSet::new(),
+            ObjectId::Table { name } | ObjectId::View { name } => Some(name),
+            ObjectId::Column { table, .. } | ObjectId::Constraint { table, .. } => Some(table),
+            ObjectId::Index { name } => self.catalog.indexes.get(name).map(|i| &i.table),
+            _ => None,
+        };
+        let candidates: Vec<ObjectId> = match table {
+            Some(t) => self.table_candidates().get(t).cloned().unwrap_or_default(),
+            None => self.all_candidates(),
+        };
+        candidates
+            .into_iter()
+            .filter(|z| z != id && self.of(z).contains(id))
+            .collect()
+    }
+
+    fn table_candidates(&self) -> &HashMap<&'c QualifiedName, Vec<ObjectId>> {
+        self.on_table.get_or_init(|| {
+            let c = self.catalog;
+            let mut map: HashMap<&QualifiedName, Vec<ObjectId>> = HashMap::new();
+            // Objects that name a table in SQL text may depend on any table: they are
+            // candidates for every table whose name their text contains.
+            let mut texts: Vec<(ObjectId, String)> = Vec::new();
+            for t in c.tables.values() {
+                let here = map.entry(&t.name).or_default();
+                for col in &t.columns {
+                    here.push(column_id(&t.name, &col.name));
+                }
+                for k in t.constraints.keys() {
+                    here.push(ObjectId::Constraint {
+                        table: t.name.clone(),
+                        constraint: k.clone(),
+                    });
+                }
+                for p in t.policies.values() {
+                    here.push(ObjectId::Policy {
+                        table: t.name.clone(),
+                        policy: p.name.clone(),
+                    });
+                    let text: Vec<&str> = p
+                        .using
+                        .iter()
+                        .chain(&p.with_check)
+                        .map(|x| x.as_str())
+                        .collect();
+                    texts.push((
+                        ObjectId::Policy {
+                            table: t.name.clone(),
+                            policy: p.name.clone(),
+                        },
+                        text.join(" "),
+                    ));
+                }
+                for k in t.constraints.values() {
+                    if let ConstraintKind::ForeignKey { references, .. } = &k.kind
+                        && references != &t.name
+                    {
+                        let id = ObjectId::Constraint {
+                            table: t.name.clone(),
+                            constraint: k.name.clone(),
+                        };
+                        map.entry(references).or_default().push(id);
+                    }
+                }
+                for parent in t.partition_of.iter().map(|p| &p.parent).chain(&t.inherits) {
+                    map.entry(parent).or_default().push(ObjectId::Table {
+                        name: t.name.clone(),
+                    });
+                }
+            }
+            for i in c.indexes.values() {
+                map.entry(&i.table).or_default().push(ObjectId::Index {
+                    name: i.name.clone(),
+                });
+            }
+            for tid in c.triggers.keys() {
+                map.entry(&tid.table)
+                    .or_default()
+                    .push(ObjectId::Trigger { id: tid.clone() });
+            }
+            for v in c.views.values() {
+                texts.push((
+                    ObjectId::View {
+                        name: v.name.clone(),
+                    },
+                    v.definition.clone(),
+                ));
+            }
+            for f in c
+                .functions
+                .values()
+                .filter(|f| f.sql_body || !f.depends_on.is_empty())
+            {
+                texts.push((ObjectId::Function { id: f.id.clone() }, f.body.clone()));
+            }
+            for f in c.functions.values() {
+                let signature = format!("{} {}", f.arguments, f.returns.as_deref().unwrap_or(""));
+                texts.push((ObjectId::Function { id: f.id.clone() }, signature));
+            }
+            for d in c.domains.values() {
+                texts.push((
+                    ObjectId::Domain {
+                        name: d.name.clone(),
+                    },
+                    d.base_type.sql.clone(),
+                ));
+            }
+            for t in c.composite_types.values() {
+                let text: Vec<&str> = t
+                    .attributes
+                    .iter()
+                    .map(|a| a.data_type.sql.as_str())
+                    .collect();
+                texts.push((
+                    ObjectId::CompositeType {
+                        name: t.name.clone(),
+                    },
+                    text.join(" "),
+                ));
+            }
+            if !texts.is_empty() {
+                for t in c.tables.keys().chain(c.views.keys()) {
+                    let name = t.name.as_str();
+                    let here = map.entry(t).or_default();
+                    for (id, text) in &texts {
+                        if text.contains(name) {
+                            here.push(id.clone());
+                        }
+                    }
+                }
+            }
+            for list in map.values_mut() {
+                list.sort();
+                list.dedup();
+            }
+            map
+        })
+    }
+
+    /// Every object that can depend on something, for targets that are not tables.
+    fn all_candidates(&self) -> Vec<ObjectId> {
+        let c = self.catalog;
+        let mut out = Vec::new();
+        out.extend(
+            c.extensions
+                .keys()
+                .map(|n| ObjectId::Extension { name: n.clone() }),
+        );
+        out.extend(
+            c.collations
+                .keys()
+                .map(|n| ObjectId::Collation { name: n.clone() }),
+        );
+        out.extend(c.enums.keys().map(|n| ObjectId::Enum { name: n.clone() }));
+        out.extend(
+            c.domains
+                .keys()
+                .map(|n| ObjectId::Domain { name: n.clone() }),
+        );
+        out.extend(
+            c.composite_types
+                .keys()
+                .map(|n| ObjectId::CompositeType { name: n.clone() }),
+        );
+        out.extend(
+            c.sequences
+                .keys()
+                .map(|n| ObjectId::Sequence { name: n.clone() }),
+        );
+        out.extend(
+            c.functions
+                .keys()
+                .map(|n| ObjectId::Function { id: n.clone() }),
+        );
+        for t in c.tables.values() {
+            out.push(ObjectId::Table {
+                name: t.name.clone(),
+            });
+            for col in &t.columns {
+                out.push(column_id(&t.name, &col.name));
+            }
+            for k in t.constraints.keys() {
+                out.push(ObjectId::Constraint {
+                    table: t.name.clone(),
+                    constraint: k.clone(),
+                });
+            }
+            for p in t.policies.keys() {
+                out.push(ObjectId::Policy {
+                    table: t.name.clone(),
+                    policy: p.clone(),
+                });
+            }
+        }
+        out.extend(
+            c.indexes
+                .keys()
+                .map(|n| ObjectId::Index { name: n.clone() }),
+        );
+        out.extend(c.views.keys().map(|n| ObjectId::View { name: n.clone() }));
+        out.extend(
+            c.triggers
+                .keys()
+                .map(|n| ObjectId::Trigger { id: n.clone() }),
+        );
+        out
     }
 }
 
@@ -244,13 +470,14 @@ fn columns_named<'t>(
         .map(|c| column_id(&table.name, &c.name))
 }
 
-pub(crate) fn build(catalog: &Catalog) -> Deps {
-    let names = Names::new(catalog);
-    let mut unique_indexes: BTreeMap<&QualifiedName, Vec<&retort_catalog::Index>> = BTreeMap::new();
-    for i in catalog.indexes.values().filter(|i| i.unique) {
-        unique_indexes.entry(&i.table).or_default().push(i);
-    }
-    let mut on: BTreeMap<ObjectId, BTreeSet<ObjectId>> = BTreeMap::new();
+/// The dependencies of one object.
+fn compute(
+    catalog: &Catalog,
+    names: &Names<'_>,
+    unique_indexes: &BTreeMap<&QualifiedName, Vec<&retort_catalog::Index>>,
+    id: &ObjectId,
+) -> BTreeSet<ObjectId> {
+    let mut set = BTreeSet::new();
     let schema_dep = |schema: &Ident, set: &mut BTreeSet<ObjectId>| {
         if catalog.schemas.contains_key(schema) {
             set.insert(ObjectId::Schema {
@@ -258,371 +485,346 @@ pub(crate) fn build(catalog: &Catalog) -> Deps {
             });
         }
     };
-
-    for e in catalog.extensions.values() {
-        let mut set = BTreeSet::new();
-        schema_dep(&e.schema, &mut set);
-        for r in &e.requires {
-            if catalog.extensions.contains_key(r) {
-                set.insert(ObjectId::Extension { name: r.clone() });
-            }
-        }
-        on.insert(
-            ObjectId::Extension {
-                name: e.name.clone(),
-            },
-            set,
-        );
-    }
-    for c in catalog.collations.values() {
-        let mut set = BTreeSet::new();
-        schema_dep(&c.name.schema, &mut set);
-        on.insert(
-            ObjectId::Collation {
-                name: c.name.clone(),
-            },
-            set,
-        );
-    }
-    for e in catalog.enums.values() {
-        let mut set = BTreeSet::new();
-        schema_dep(&e.name.schema, &mut set);
-        on.insert(
-            ObjectId::Enum {
-                name: e.name.clone(),
-            },
-            set,
-        );
-    }
-    for d in catalog.domains.values() {
-        let mut set = BTreeSet::new();
-        schema_dep(&d.name.schema, &mut set);
-        set.extend(names.type_ref(&d.base_type));
-        if let Some(c) = &d.collation {
-            set.extend(names.collation(c));
-        }
-        if let Some(default) = &d.default {
-            names.in_text(default.as_str(), &mut set);
-        }
-        for check in d.checks.values() {
-            names.in_text(check.expression.as_str(), &mut set);
-        }
-        let id = ObjectId::Domain {
-            name: d.name.clone(),
-        };
-        set.remove(&id);
-        on.insert(id, set);
-    }
-    for t in catalog.composite_types.values() {
-        let mut set = BTreeSet::new();
-        schema_dep(&t.name.schema, &mut set);
-        for a in &t.attributes {
-            set.extend(names.type_ref(&a.data_type));
-            if let Some(c) = &a.collation {
-                set.extend(names.collation(c));
-            }
-        }
-        let id = ObjectId::CompositeType {
-            name: t.name.clone(),
-        };
-        set.remove(&id);
-        on.insert(id, set);
-    }
-    for s in catalog.sequences.values() {
-        let mut set = BTreeSet::new();
-        schema_dep(&s.name.schema, &mut set);
-        on.insert(
-            ObjectId::Sequence {
-                name: s.name.clone(),
-            },
-            set,
-        );
-    }
-    for f in catalog.functions.values() {
-        let mut set = BTreeSet::new();
-        schema_dep(&f.id.schema, &mut set);
-        for name in retort_sql::qualified_names_in(&f.arguments)
-            .into_iter()
-            .chain(
-                f.returns
-                    .iter()
-                    .flat_map(|r| retort_sql::qualified_names_in(r)),
-            )
-        {
-            set.extend(names.relation_or_type(&name));
-        }
-        if f.sql_body {
-            names.in_text(&f.body, &mut set);
-        }
-        for r in &f.depends_on {
-            match r {
-                ObjectRef::Relation { name } | ObjectRef::Type { name } => {
-                    set.extend(names.relation_or_type(name))
-                }
-                ObjectRef::Function { id } => {
-                    if catalog.functions.contains_key(id) {
-                        set.insert(ObjectId::Function { id: id.clone() });
+    match id {
+        ObjectId::Schema { .. } => {}
+        ObjectId::Extension { name } => {
+            if let Some(e) = catalog.extensions.get(name) {
+                schema_dep(&e.schema, &mut set);
+                for r in &e.requires {
+                    if catalog.extensions.contains_key(r) {
+                        set.insert(ObjectId::Extension { name: r.clone() });
                     }
                 }
             }
         }
-        let id = ObjectId::Function { id: f.id.clone() };
-        set.remove(&id);
-        on.insert(id, set);
-    }
-    for t in catalog.tables.values() {
-        let table_id = ObjectId::Table {
-            name: t.name.clone(),
-        };
-        let mut set = BTreeSet::new();
-        schema_dep(&t.name.schema, &mut set);
-        if let Some(p) = &t.partition_of
-            && catalog.tables.contains_key(&p.parent)
-        {
-            set.insert(ObjectId::Table {
-                name: p.parent.clone(),
-            });
+        ObjectId::Collation { name } | ObjectId::Enum { name } | ObjectId::Sequence { name } => {
+            schema_dep(&name.schema, &mut set);
         }
-        for parent in &t.inherits {
-            if catalog.tables.contains_key(parent) {
+        ObjectId::Domain { name } => {
+            if let Some(d) = catalog.domains.get(name) {
+                schema_dep(&d.name.schema, &mut set);
+                set.extend(names.type_ref(&d.base_type));
+                if let Some(c) = &d.collation {
+                    set.extend(names.collation(c));
+                }
+                if let Some(default) = &d.default {
+                    names.in_text(default.as_str(), &mut set);
+                }
+                for check in d.checks.values() {
+                    names.in_text(check.expression.as_str(), &mut set);
+                }
+            }
+        }
+        ObjectId::CompositeType { name } => {
+            if let Some(t) = catalog.composite_types.get(name) {
+                schema_dep(&t.name.schema, &mut set);
+                for a in &t.attributes {
+                    set.extend(names.type_ref(&a.data_type));
+                    if let Some(c) = &a.collation {
+                        set.extend(names.collation(c));
+                    }
+                }
+            }
+        }
+        ObjectId::Function { id: fid } => {
+            if let Some(f) = catalog.functions.get(fid) {
+                schema_dep(&f.id.schema, &mut set);
+                for name in retort_sql::qualified_names_in(&f.arguments)
+                    .into_iter()
+                    .chain(
+                        f.returns
+                            .iter()
+                            .flat_map(|r| retort_sql::qualified_names_in(r)),
+                    )
+                {
+                    set.extend(names.relation_or_type(&name));
+                }
+                if f.sql_body {
+                    names.in_text(&f.body, &mut set);
+                }
+                for r in &f.depends_on {
+                    match r {
+                        ObjectRef::Relation { name } | ObjectRef::Type { name } => {
+                            set.extend(names.relation_or_type(name))
+                        }
+                        ObjectRef::Function { id } => {
+                            if catalog.functions.contains_key(id) {
+                                set.insert(ObjectId::Function { id: id.clone() });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        ObjectId::Table { name } => {
+            if let Some(t) = catalog.tables.get(name) {
+                schema_dep(&t.name.schema, &mut set);
+                for parent in t.partition_of.iter().map(|p| &p.parent).chain(&t.inherits) {
+                    if catalog.tables.contains_key(parent) {
+                        set.insert(ObjectId::Table {
+                            name: parent.clone(),
+                        });
+                    }
+                }
+                if let Some(key) = &t.partition_by {
+                    names.in_text(&key.key, &mut set);
+                }
+            }
+        }
+        ObjectId::Column { table, column } => {
+            if let Some(t) = catalog.tables.get(table)
+                && let Some(c) = t.column(column.as_str())
+            {
+                set = column_deps(
+                    names,
+                    &ObjectId::Table {
+                        name: table.clone(),
+                    },
+                    c,
+                );
+            }
+        }
+        ObjectId::Constraint { table, constraint } => {
+            if let Some(t) = catalog.tables.get(table)
+                && let Some(c) = t.constraints.get(constraint)
+            {
                 set.insert(ObjectId::Table {
-                    name: parent.clone(),
+                    name: table.clone(),
                 });
+                constraint_deps(catalog, names, unique_indexes, t, c, &mut set);
             }
         }
-        if let Some(key) = &t.partition_by {
-            names.in_text(&key.key, &mut set);
+        ObjectId::Policy { table, policy } => {
+            if let Some(t) = catalog.tables.get(table)
+                && let Some(p) = t.policies.get(policy)
+            {
+                set.insert(ObjectId::Table {
+                    name: table.clone(),
+                });
+                for x in p.using.iter().chain(&p.with_check) {
+                    names.in_text(x.as_str(), &mut set);
+                    set.extend(columns_named(t, &words_in(x.as_str())));
+                }
+            }
         }
-        set.remove(&table_id);
-        on.insert(table_id.clone(), set);
-        for c in &t.columns {
-            on.insert(
-                column_id(&t.name, &c.name),
-                column_deps(&names, &table_id, c),
-            );
+        ObjectId::Index { name } => {
+            if let Some(i) = catalog.indexes.get(name) {
+                schema_dep(&i.name.schema, &mut set);
+                index_deps(catalog, names, i, &mut set);
+            }
         }
-        for c in t.constraints.values() {
-            let mut set = BTreeSet::from([table_id.clone()]);
-            match &c.kind {
-                ConstraintKind::PrimaryKey {
-                    columns, include, ..
+        ObjectId::View { name } => {
+            if let Some(v) = catalog.views.get(name) {
+                schema_dep(&v.name.schema, &mut set);
+                view_deps(catalog, names, v, &mut set);
+            }
+        }
+        ObjectId::Trigger { id: tid } => {
+            if let Some(t) = catalog.triggers.get(tid) {
+                trigger_deps(catalog, names, tid, t, &mut set);
+            }
+        }
+    }
+    set.remove(id);
+    set
+}
+
+fn constraint_deps(
+    catalog: &Catalog,
+    names: &Names<'_>,
+    unique_indexes: &BTreeMap<&QualifiedName, Vec<&retort_catalog::Index>>,
+    t: &Table,
+    c: &retort_catalog::Constraint,
+    set: &mut BTreeSet<ObjectId>,
+) {
+    match &c.kind {
+        ConstraintKind::PrimaryKey {
+            columns, include, ..
+        }
+        | ConstraintKind::Unique {
+            columns, include, ..
+        } => {
+            for col in columns.iter().chain(include) {
+                set.insert(column_id(&t.name, col));
+            }
+        }
+        ConstraintKind::Check { expression, .. } => {
+            names.in_text(expression.as_str(), set);
+            let words = words_in(expression.as_str());
+            set.extend(columns_named(t, &words));
+        }
+        ConstraintKind::ForeignKey {
+            columns,
+            references,
+            referenced_columns,
+            ..
+        } => {
+            for col in columns {
+                set.insert(column_id(&t.name, col));
+            }
+            if catalog.tables.contains_key(references) {
+                set.insert(ObjectId::Table {
+                    name: references.clone(),
+                });
+                for col in referenced_columns {
+                    set.insert(column_id(references, col));
                 }
-                | ConstraintKind::Unique {
-                    columns, include, ..
-                } => {
-                    for col in columns.iter().chain(include) {
-                        set.insert(column_id(&t.name, col));
-                    }
-                }
-                ConstraintKind::Check { expression, .. } => {
-                    names.in_text(expression.as_str(), &mut set);
-                    let words = words_in(expression.as_str());
-                    set.extend(columns_named(t, &words));
-                }
-                ConstraintKind::ForeignKey {
-                    columns,
+                set.extend(referenced_key(
+                    catalog,
+                    unique_indexes,
                     references,
                     referenced_columns,
-                    ..
-                } => {
-                    for col in columns {
-                        set.insert(column_id(&t.name, col));
-                    }
-                    if catalog.tables.contains_key(references) {
-                        set.insert(ObjectId::Table {
-                            name: references.clone(),
-                        });
-                        for col in referenced_columns {
-                            set.insert(column_id(references, col));
-                        }
-                        set.extend(referenced_key(
-                            catalog,
-                            &unique_indexes,
-                            references,
-                            referenced_columns,
-                        ));
-                    }
-                }
-                ConstraintKind::Exclusion {
-                    elements,
-                    include,
-                    predicate,
-                    ..
-                } => {
-                    for e in elements {
-                        match &e.key.key {
-                            IndexKey::Column(col) => {
-                                set.insert(column_id(&t.name, col));
-                            }
-                            IndexKey::Expression(x) => {
-                                names.in_text(x.as_str(), &mut set);
-                                set.extend(columns_named(t, &words_in(x.as_str())));
-                            }
-                        }
-                    }
-                    for col in include {
-                        set.insert(column_id(&t.name, col));
-                    }
-                    if let Some(p) = predicate {
-                        names.in_text(p.as_str(), &mut set);
-                        set.extend(columns_named(t, &words_in(p.as_str())));
-                    }
-                }
+                ));
             }
-            let id = ObjectId::Constraint {
-                table: t.name.clone(),
-                constraint: c.name.clone(),
-            };
-            set.remove(&id);
-            on.insert(id, set);
         }
-        for p in t.policies.values() {
-            let mut set = BTreeSet::from([table_id.clone()]);
-            for x in p.using.iter().chain(&p.with_check) {
-                names.in_text(x.as_str(), &mut set);
-                set.extend(columns_named(t, &words_in(x.as_str())));
+        ConstraintKind::Exclusion {
+            elements,
+            include,
+            predicate,
+            ..
+        } => {
+            for e in elements {
+                match &e.key.key {
+                    IndexKey::Column(col) => {
+                        set.insert(column_id(&t.name, col));
+                    }
+                    IndexKey::Expression(x) => {
+                        names.in_text(x.as_str(), set);
+                        set.extend(columns_named(t, &words_in(x.as_str())));
+                    }
+                }
             }
-            on.insert(
-                ObjectId::Policy {
-                    table: t.name.clone(),
-                    policy: p.name.clone(),
-                },
-                set,
-            );
+            for col in include {
+                set.insert(column_id(&t.name, col));
+            }
+            if let Some(p) = predicate {
+                names.in_text(p.as_str(), set);
+                set.extend(columns_named(t, &words_in(p.as_str())));
+            }
         }
     }
-    for i in catalog.indexes.values() {
-        let mut set = BTreeSet::new();
-        schema_dep(&i.name.schema, &mut set);
-        let on_table = catalog.tables.get(&i.table);
-        if on_table.is_some() {
-            set.insert(ObjectId::Table {
-                name: i.table.clone(),
-            });
-        } else if catalog.views.contains_key(&i.table) {
-            set.insert(ObjectId::View {
-                name: i.table.clone(),
-            });
-        }
-        let mut texts = Vec::new();
-        for k in &i.keys {
-            match &k.key {
-                IndexKey::Column(c) => {
+}
+
+fn index_deps(
+    catalog: &Catalog,
+    names: &Names<'_>,
+    i: &retort_catalog::Index,
+    set: &mut BTreeSet<ObjectId>,
+) {
+    let on_table = catalog.tables.get(&i.table);
+    if on_table.is_some() {
+        set.insert(ObjectId::Table {
+            name: i.table.clone(),
+        });
+    } else if catalog.views.contains_key(&i.table) {
+        set.insert(ObjectId::View {
+            name: i.table.clone(),
+        });
+    }
+    let mut texts = Vec::new();
+    for k in &i.keys {
+        match &k.key {
+            IndexKey::Column(c) => {
+                if on_table.is_some() {
                     set.insert(column_id(&i.table, c));
                 }
-                IndexKey::Expression(x) => texts.push(x.as_str()),
             }
-            if let Some(c) = &k.collation {
-                set.extend(names.collation(c));
-            }
+            IndexKey::Expression(x) => texts.push(x.as_str()),
         }
+        if let Some(c) = &k.collation {
+            set.extend(names.collation(c));
+        }
+    }
+    if on_table.is_some() {
         for c in &i.include {
             set.insert(column_id(&i.table, c));
         }
-        if let Some(p) = &i.predicate {
-            texts.push(p.as_str());
+    }
+    if let Some(p) = &i.predicate {
+        texts.push(p.as_str());
+    }
+    for text in texts {
+        names.in_text(text, set);
+        if let Some(t) = on_table {
+            set.extend(columns_named(t, &words_in(text)));
         }
-        for text in texts {
-            names.in_text(text, &mut set);
-            if let Some(t) = on_table {
-                set.extend(columns_named(t, &words_in(text)));
+    }
+}
+
+fn view_deps(
+    catalog: &Catalog,
+    names: &Names<'_>,
+    v: &retort_catalog::View,
+    set: &mut BTreeSet<ObjectId>,
+) {
+    let words = words_in(&v.definition);
+    // The definition names every relation and function it uses, qualified (the offline
+    // reader does not fill `depends_on`).
+    let mut named = BTreeSet::new();
+    names.in_text(&v.definition, &mut named);
+    for r in &v.depends_on {
+        match r {
+            ObjectRef::Relation { name } | ObjectRef::Type { name } => {
+                named.extend(names.relation_or_type(name))
+            }
+            ObjectRef::Function { id } => {
+                if catalog.functions.contains_key(id) {
+                    named.insert(ObjectId::Function { id: id.clone() });
+                }
             }
         }
-        // Columns of a materialized view are not objects of their own.
-        if on_table.is_none() {
-            set.retain(|d| !matches!(d, ObjectId::Column { .. }));
+    }
+    for d in &named {
+        if let ObjectId::Table { name } = d
+            && let Some(t) = catalog.tables.get(name)
+        {
+            set.extend(columns_named(t, &words));
         }
-        on.insert(
-            ObjectId::Index {
-                name: i.name.clone(),
-            },
-            set,
+    }
+    set.extend(named);
+}
+
+fn trigger_deps(
+    catalog: &Catalog,
+    names: &Names<'_>,
+    tid: &retort_catalog::TriggerId,
+    t: &retort_catalog::Trigger,
+    set: &mut BTreeSet<ObjectId>,
+) {
+    if catalog.tables.contains_key(&tid.table) {
+        set.insert(ObjectId::Table {
+            name: tid.table.clone(),
+        });
+    } else if catalog.views.contains_key(&tid.table) {
+        set.insert(ObjectId::View {
+            name: tid.table.clone(),
+        });
+    }
+    if let Some(ids) = names.functions.get(&t.function) {
+        set.extend(
+            ids.iter()
+                .map(|id| ObjectId::Function { id: (*id).clone() }),
         );
     }
-    for v in catalog.views.values() {
-        let id = ObjectId::View {
-            name: v.name.clone(),
-        };
-        let mut set = BTreeSet::new();
-        schema_dep(&v.name.schema, &mut set);
-        let words = words_in(&v.definition);
-        // The definition names every relation and function it uses, qualified (the offline
-        // reader does not fill `depends_on`).
-        let mut named = BTreeSet::new();
-        names.in_text(&v.definition, &mut named);
-        for d in &named {
-            if let ObjectId::Table { name } = d
-                && let Some(t) = catalog.tables.get(name)
-            {
-                set.extend(columns_named(t, &words));
+    for e in &t.events {
+        if let TriggerEvent::Update(cols) = e {
+            for c in cols {
+                set.insert(column_id(&tid.table, c));
             }
-        }
-        set.extend(named);
-        for r in &v.depends_on {
-            match r {
-                ObjectRef::Relation { name } => {
-                    set.extend(names.relation_or_type(name));
-                    if let Some(t) = catalog.tables.get(name) {
-                        set.extend(columns_named(t, &words));
-                    }
-                }
-                ObjectRef::Type { name } => set.extend(names.relation_or_type(name)),
-                ObjectRef::Function { id } => {
-                    if catalog.functions.contains_key(id) {
-                        set.insert(ObjectId::Function { id: id.clone() });
-                    }
-                }
-            }
-        }
-        set.remove(&id);
-        on.insert(id, set);
-    }
-    for (tid, t) in &catalog.triggers {
-        let mut set = BTreeSet::new();
-        if catalog.tables.contains_key(&tid.table) {
-            set.insert(ObjectId::Table {
-                name: tid.table.clone(),
-            });
-        } else if catalog.views.contains_key(&tid.table) {
-            set.insert(ObjectId::View {
-                name: tid.table.clone(),
-            });
-        }
-        if let Some(ids) = names.functions.get(&t.function) {
-            set.extend(
-                ids.iter()
-                    .map(|id| ObjectId::Function { id: (*id).clone() }),
-            );
-        }
-        for e in &t.events {
-            if let TriggerEvent::Update(cols) = e {
-                for c in cols {
-                    set.insert(column_id(&tid.table, c));
-                }
-            }
-        }
-        if let Some(when) = &t.when {
-            names.in_text(when.as_str(), &mut set);
-            if let Some(table) = catalog.tables.get(&tid.table) {
-                set.extend(columns_named(table, &words_in(when.as_str())));
-            }
-        }
-        if let Some(c) = &t.constraint
-            && let Some(r) = &c.referenced_table
-            && catalog.tables.contains_key(r)
-        {
-            set.insert(ObjectId::Table { name: r.clone() });
-        }
-        on.insert(ObjectId::Trigger { id: tid.clone() }, set);
-    }
-
-    let mut by: BTreeMap<ObjectId, BTreeSet<ObjectId>> = BTreeMap::new();
-    for (id, set) in &on {
-        for d in set {
-            by.entry(d.clone()).or_default().insert(id.clone());
         }
     }
-    Deps { on, by }
+    if let Some(when) = &t.when {
+        names.in_text(when.as_str(), set);
+        if let Some(table) = catalog.tables.get(&tid.table) {
+            set.extend(columns_named(table, &words_in(when.as_str())));
+        }
+    }
+    if let Some(c) = &t.constraint
+        && let Some(r) = &c.referenced_table
+        && catalog.tables.contains_key(r)
+    {
+        set.insert(ObjectId::Table { name: r.clone() });
+    }
 }
 
 fn column_deps(names: &Names<'_>, table: &ObjectId, c: &Column) -> BTreeSet<ObjectId> {

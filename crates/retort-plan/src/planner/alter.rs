@@ -16,8 +16,7 @@ impl Planner<'_> {
     fn alter_node(&self, id: &ObjectId, summary: String, rank: u16) -> Node {
         let mut node = Node::new(ChangeKind::Alter, id.clone(), summary, rank);
         node.provides.push(id.clone());
-        node.needs
-            .extend(self.nd.of(id).filter(|d| *d != id).cloned());
+        node.needs.extend(self.nd.of(id));
         node
     }
 
@@ -145,7 +144,7 @@ impl Planner<'_> {
                         .alter_node(id, format!("alter {describe}"), rank)
                         .sql(statements);
                     node.touches.push(id.clone());
-                    node.releases.extend(self.od.of(id).cloned());
+                    node.releases.extend(self.od.of(id));
                     self.push(node);
                 }
                 if has(Attribute::Comment) {
@@ -200,7 +199,7 @@ impl Planner<'_> {
                         .alter_node(id, format!("alter attributes of {describe}"), rank)
                         .sql(statements);
                     node.touches.push(id.clone());
-                    node.releases.extend(self.od.of(id).cloned());
+                    node.releases.extend(self.od.of(id));
                     self.push(node);
                 }
                 if has(Attribute::Comment) {
@@ -289,7 +288,7 @@ impl Planner<'_> {
                     let mut node = self
                         .alter_node(id, format!("replace the body of {describe}"), rank)
                         .sql([sql::replace_function(f)?]);
-                    node.releases.extend(self.od.of(id).cloned());
+                    node.releases.extend(self.od.of(id));
                     node.touches.push(id.clone());
                     self.push(node);
                 }
@@ -413,7 +412,7 @@ impl Planner<'_> {
                     let mut node = self
                         .alter_node(id, format!("alter {describe}"), rank)
                         .sql([statement]);
-                    node.releases.extend(self.od.of(id).cloned());
+                    node.releases.extend(self.od.of(id));
                     node.touches.push(id.clone());
                     self.push(node);
                 }
@@ -716,8 +715,8 @@ impl Planner<'_> {
             node.releases.extend(
                 self.od
                     .of(id)
-                    .filter(|d| !matches!(d, ObjectId::Table { .. }))
-                    .cloned(),
+                    .into_iter()
+                    .filter(|d| !matches!(d, ObjectId::Table { .. })),
             );
             if retyped {
                 let t = ObjectId::Table {

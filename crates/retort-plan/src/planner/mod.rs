@@ -41,8 +41,8 @@ pub(crate) fn plan(old: &Catalog, new: &Catalog, hints: &RenameHints) -> Result<
 struct Planner<'a> {
     old: &'a Catalog,
     new: &'a Catalog,
-    od: Deps,
-    nd: Deps,
+    od: Deps<'a>,
+    nd: Deps<'a>,
     nodes: Vec<Node>,
     created: BTreeSet<ObjectId>,
     dropped: BTreeSet<ObjectId>,
@@ -82,8 +82,8 @@ impl<'a> Planner<'a> {
         Planner {
             old,
             new,
-            od: deps::build(old),
-            nd: deps::build(new),
+            od: Deps::new(old),
+            nd: Deps::new(new),
             nodes: Vec::new(),
             created: BTreeSet::new(),
             dropped: BTreeSet::new(),
@@ -313,7 +313,7 @@ impl<'a> Planner<'a> {
         work.extend(self.retyped_columns());
         let mut seen: BTreeSet<ObjectId> = work.iter().cloned().collect();
         while let Some(x) = work.pop() {
-            let dependents: Vec<ObjectId> = self.od.dependents(&x).cloned().collect();
+            let dependents: Vec<ObjectId> = self.od.dependents(&x).into_iter().collect();
             for z in dependents {
                 if self.dropped.contains(&z)
                     || self.recreate.contains_key(&z)
@@ -577,7 +577,7 @@ impl<'a> Planner<'a> {
         }
         for m in &members {
             node.touches.push(m.clone());
-            node.releases.extend(self.od.of(m).cloned());
+            node.releases.extend(self.od.of(m));
             node.frees.push(slot_of(m));
         }
         if let ObjectId::Constraint { table, constraint } = id
@@ -763,7 +763,7 @@ impl<'a> Planner<'a> {
         node.step.statements.append(&mut statements);
         let mut needs: BTreeSet<ObjectId> = BTreeSet::new();
         for p in &provides {
-            needs.extend(self.nd.of(p).cloned());
+            needs.extend(self.nd.of(p));
         }
         for p in &provides {
             needs.remove(p);
@@ -889,9 +889,7 @@ impl<'a> Planner<'a> {
         .sql(sql::create(self.new, id)?);
         create.takes.push(slot_of(id));
         create.provides.push(id.clone());
-        create
-            .needs
-            .extend(self.nd.of(id).filter(|d| *d != id).cloned());
+        create.needs.extend(self.nd.of(id));
         self.push(create);
 
         let mut drop = Node::new(
@@ -902,7 +900,7 @@ impl<'a> Planner<'a> {
         )
         .sql([sql::drop_type(&away_name, id)]);
         drop.touches.push(id.clone());
-        drop.releases.extend(self.od.of(id).cloned());
+        drop.releases.extend(self.od.of(id));
         if let ObjectId::Enum { name } = id
             && let (Some(o), Some(n)) = (self.old.enums.get(name), self.new.enums.get(name))
         {
@@ -925,7 +923,7 @@ impl<'a> Planner<'a> {
         }
         // The converted columns must be done before the old type goes.
         for c in &self.repoint {
-            if self.od.of(c).any(|d| d == id) {
+            if self.od.of(c).contains(id) {
                 drop.needs.push(c.clone());
             }
         }
@@ -963,8 +961,8 @@ impl<'a> Planner<'a> {
             drop.releases.extend(
                 self.od
                     .of(id)
-                    .filter(|d| !matches!(d, ObjectId::Table { .. }))
-                    .cloned(),
+                    .into_iter()
+                    .filter(|d| !matches!(d, ObjectId::Table { .. })),
             );
             self.push(drop);
         }
@@ -976,7 +974,7 @@ impl<'a> Planner<'a> {
                 create_rank(id),
             )
             .sql([sql::set_default(table, column, n.default.as_ref())]);
-            set.needs.extend(self.nd.of(id).cloned());
+            set.needs.extend(self.nd.of(id));
             self.push(set);
         }
         Ok(())
