@@ -108,12 +108,10 @@ pub async fn read_with_hints(
     })
 }
 
-/// The rename hints declared in `source`.
-// hints: retort-declare does not read rename hints yet; until it does, a declared schema
-// declares none. Switch to `retort_declare::rename_hints(source)` once it exists.
+/// The rename hints declared in `source` (`-- retort:renamed-from`, `renamed_from`), read in
+/// both modes: exact mode builds the catalog in a scratch database, which knows no hints.
 fn hints_of(source: &SchemaSource) -> anyhow::Result<RenameHints> {
-    let _ = source;
-    Ok(RenameHints::default())
+    Ok(retort_declare::rename_hints(source)?)
 }
 
 /// The offline reading, with a warning on standard error for each approximation.

@@ -211,6 +211,7 @@ mod tests {
         Plan {
             segments: vec![Segment {
                 transactional: true,
+                settings: Vec::new(),
                 steps: vec![
                     step("create index public.i", Vec::new()),
                     step(

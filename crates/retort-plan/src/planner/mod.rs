@@ -611,13 +611,13 @@ impl<'a> Planner<'a> {
                     format!("locks table {}", quote(table)),
                 );
             }
-            ObjectId::View { name } => {
-                if self.old.views.get(name).is_some_and(|v| v.materialized) && why.is_none() {
-                    node.hazard(
-                        Hazard::DataLoss,
-                        format!("drops materialized view {} and its rows", quote(name)),
-                    );
-                }
+            ObjectId::View { name }
+                if self.old.views.get(name).is_some_and(|v| v.materialized) && why.is_none() =>
+            {
+                node.hazard(
+                    Hazard::DataLoss,
+                    format!("drops materialized view {} and its rows", quote(name)),
+                );
             }
             ObjectId::Sequence { name } => node.hazard(
                 Hazard::DataLoss,
@@ -1065,11 +1065,9 @@ fn added_label(statement: &str) -> Option<String> {
 /// Whether a table's new parents can be given by ATTACH/DETACH PARTITION and INHERIT/NO
 /// INHERIT (its own partitioning stays, and it is not both a partition and a child).
 pub(crate) fn parents_change_in_place(old: &Table, new: &Table) -> bool {
-    old.partition_by == new.partition_by
-        && (old.partition_of.is_none() || old.inherits.is_empty())
-        && (new.partition_of.is_none() || new.inherits.is_empty())
-        && !(old.partition_of.is_some() && !new.inherits.is_empty())
-        && !(new.partition_of.is_some() && !old.inherits.is_empty())
+    let partition = old.partition_of.is_some() || new.partition_of.is_some();
+    let inherits = !old.inherits.is_empty() || !new.inherits.is_empty();
+    old.partition_by == new.partition_by && !(partition && inherits)
 }
 
 /// A version string compared part by part, numbers as numbers (`1.10` after `1.9`).
