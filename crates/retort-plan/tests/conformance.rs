@@ -15,7 +15,18 @@ use retort_testkit::Server;
 use retort_testkit::conformance::{Case, cases, corpus_dir};
 
 /// Cases that do not converge yet: (case id, reason). Keep this list short and honest.
-const KNOWN_FAILURES: &[(&str, &str)] = &[];
+const KNOWN_FAILURES: &[(&str, &str)] = &[
+    (
+        "apgdiff/modify_inherits",
+        "owners: the tables belong to role fordfrog and retort does not manage owners, so a \
+         sequence it creates (owned by the migrating role) cannot be linked to them with OWNED BY",
+    ),
+    (
+        "migra/inherit2",
+        "down: from.sql has a column a child only inherits; once the child declares it itself \
+         (the up migration), no statement makes it inherited-only again",
+    ),
+];
 
 /// The pass rate below which the test fails even if every failure is known.
 const MIN_PASS_RATE: f64 = 0.95;
