@@ -149,3 +149,19 @@ mod tests {
         assert_eq!(one_line("a\nb  c\n"), "a b c");
     }
 }
+
+/// One write, so a failure never leaves partial output. A closed pipe (`retort inspect | head`)
+/// is not an error.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e).context("writing to standard output"),
+    }
+}

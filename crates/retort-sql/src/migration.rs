@@ -190,7 +190,7 @@ pub fn create(catalog: &Catalog, id: &ObjectId) -> Result<Vec<String>, RenderErr
         }
         ObjectId::Table { name } => {
             let table = catalog.tables.get(name).ok_or_else(|| missing(id))?;
-            let parents = parents_of(catalog, table)?;
+            let parents = crate::script::parents_of(catalog, table)?;
             out.extend(ddl::create_table(table, &parents, &none));
             out.extend(ddl::column_settings(table));
             out.extend(ddl::enable_row_security(table));
@@ -276,24 +276,6 @@ fn constraint_comments(table: &Table, constraint: &Constraint) -> Vec<String> {
         ));
     }
     out
-}
-
-fn parents_of<'a>(catalog: &'a Catalog, table: &Table) -> Result<Vec<&'a Table>, RenderError> {
-    let names: Vec<&QualifiedName> = match &table.partition_of {
-        Some(p) => vec![&p.parent],
-        None => table.inherits.iter().collect(),
-    };
-    names
-        .into_iter()
-        .map(|n| {
-            catalog
-                .tables
-                .get(n)
-                .ok_or_else(|| RenderError::MissingObject {
-                    object: format!("table {}", quote_qualified(n)),
-                })
-        })
-        .collect()
 }
 
 /// `REPLICA IDENTITY` and `CLUSTER ON` of a table (they name indexes).

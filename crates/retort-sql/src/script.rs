@@ -307,7 +307,10 @@ fn key_constraints(tables: &[&Table]) -> Vec<String> {
 }
 
 /// The partition parent, or the inheritance parents in order.
-fn parents_of<'a>(catalog: &'a Catalog, table: &Table) -> Result<Vec<&'a Table>, RenderError> {
+pub(crate) fn parents_of<'a>(
+    catalog: &'a Catalog,
+    table: &Table,
+) -> Result<Vec<&'a Table>, RenderError> {
     let names: Vec<&QualifiedName> = match &table.partition_of {
         Some(partition_of) => vec![&partition_of.parent],
         None => table.inherits.iter().collect(),

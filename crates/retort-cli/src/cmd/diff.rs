@@ -7,7 +7,6 @@
 //! step is named on stderr (exit 1).
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
 
 use anyhow::Context as _;
 use retort_introspect::{IntrospectOptions, Introspection};
@@ -88,7 +87,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     refuse_hazards(&plan, &allowed, args.down)?;
 
     let text = render(&plan, args.format)?;
-    write_stdout(&text)
+    crate::report::write_stdout(&text)
 }
 
 /// Fails when a side read from a database holds objects retort cannot represent, unless
@@ -174,20 +173,6 @@ fn render(plan: &Plan, format: Format) -> anyhow::Result<String> {
         text.push('\n');
     }
     Ok(text)
-}
-
-/// One write, so a failure never leaves partial output. A closed pipe (`retort diff | head`)
-/// is not an error.
-fn write_stdout(text: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(e).context("writing to standard output"),
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! `retort inspect [SOURCE]`: read a live database, or declared schema files, into a catalog and
 //! print it.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -101,7 +100,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     }
 
     let text = render(&catalog, args.format)?;
-    write_stdout(&text)
+    crate::report::write_stdout(&text)
 }
 
 /// The whole output, built before anything is written.
@@ -120,18 +119,4 @@ fn render(catalog: &Catalog, format: Format) -> anyhow::Result<String> {
         text.push('\n');
     }
     Ok(text)
-}
-
-/// One write, so a failure never leaves partial output. A closed pipe (`retort inspect | head`)
-/// is not an error.
-fn write_stdout(text: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(e).context("writing to standard output"),
-    }
 }
