@@ -116,6 +116,22 @@ pub fn redact_urls(text: &str) -> String {
     out
 }
 
+/// One write, so a failure never leaves partial output. A closed pipe (`retort inspect | head`)
+/// is not an error.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e).context("writing to standard output"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,21 +163,5 @@ mod tests {
     #[test]
     fn one_line_collapses_newlines() {
         assert_eq!(one_line("a\nb  c\n"), "a b c");
-    }
-}
-
-/// One write, so a failure never leaves partial output. A closed pipe (`retort inspect | head`)
-/// is not an error.
-pub fn write_stdout(text: &str) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(e).context("writing to standard output"),
     }
 }
