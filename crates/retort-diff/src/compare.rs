@@ -17,7 +17,14 @@ pub fn diff<'a>(old: &'a Catalog, new: &Catalog, hints: &RenameHints) -> Diff<'a
         Some((renamed, renames)) => (Cow::Owned(renamed), renames),
         None => (Cow::Borrowed(old), Vec::new()),
     };
-    let changes = compare(&base, new);
+    let changes = if crate::normalize::needed(&base) || crate::normalize::needed(new) {
+        compare(
+            &crate::normalize::normalize(&base),
+            &crate::normalize::normalize(new),
+        )
+    } else {
+        compare(&base, new)
+    };
     Diff {
         renames,
         base,

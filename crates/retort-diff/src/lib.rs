@@ -8,6 +8,7 @@
 mod apply_renames;
 mod change;
 mod compare;
+mod normalize;
 
 pub use change::{Attribute, Change, Diff, Rename};
 pub use compare::diff;
