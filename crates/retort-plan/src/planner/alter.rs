@@ -436,35 +436,50 @@ impl Planner<'_> {
         let describe = sql::describe(id);
         let rank = create_rank(id);
         if has(Attribute::Definition) {
-            let mut statements = Vec::new();
-            let mut node = Node::new(
+            // Leaving the old parents comes before the parents change (a column the parent
+            // adds must not reach a table that leaves it); joining the new ones comes once
+            // every column both need is there.
+            let mut leave = Node::new(
                 ChangeKind::Alter,
                 id.clone(),
-                format!("change the parents of {describe}"),
+                format!("detach {describe} from its old parents"),
                 rank + 2,
             );
+            let mut statements = Vec::new();
             if let Some(p) = &o.partition_of
                 && n.partition_of.as_ref() != Some(p)
             {
                 statements.push(sql::detach_partition(&p.parent, name));
-                node.releases.push(ObjectId::Table {
+                leave.provides.push(ObjectId::Table {
                     name: p.parent.clone(),
                 });
             }
             for parent in o.inherits.iter().filter(|p| !n.inherits.contains(p)) {
                 statements.push(sql::no_inherit(name, parent));
-                node.releases.push(ObjectId::Table {
+                leave.provides.push(ObjectId::Table {
                     name: parent.clone(),
                 });
             }
+            if !statements.is_empty() {
+                leave.touches.push(id.clone());
+                let leave = leave.sql(statements);
+                self.push(leave);
+            }
+            let mut join = Node::new(
+                ChangeKind::Alter,
+                id.clone(),
+                format!("attach {describe} to its new parents"),
+                rank + 2,
+            );
+            let mut statements = Vec::new();
             if let Some(p) = &n.partition_of
                 && o.partition_of.as_ref() != Some(p)
             {
                 statements.push(sql::attach_partition(&p.parent, name, &p.bound));
-                node.needs.push(ObjectId::Table {
+                join.needs.push(ObjectId::Table {
                     name: p.parent.clone(),
                 });
-                node.hazard(
+                join.hazard(
                     Hazard::AccessExclusiveLock,
                     format!(
                         "locks {} while its rows are checked against the bound",
@@ -474,23 +489,24 @@ impl Planner<'_> {
             }
             for parent in n.inherits.iter().filter(|p| !o.inherits.contains(p)) {
                 statements.push(sql::inherit(name, parent));
-                node.needs.push(ObjectId::Table {
+                join.needs.push(ObjectId::Table {
                     name: parent.clone(),
                 });
             }
-            // The parents' columns must all be there.
-            for parent in n.partition_of.iter().map(|p| &p.parent).chain(&n.inherits) {
-                if let Some(t) = self.new.tables.get(parent) {
-                    for c in &t.columns {
-                        node.needs.push(deps::column_id(parent, &c.name));
-                        node.needs.push(deps::column_id(name, &c.name));
+            if !statements.is_empty() {
+                // The parents' columns must all be there, in the parent and in the child.
+                for parent in n.partition_of.iter().map(|p| &p.parent).chain(&n.inherits) {
+                    if let Some(t) = self.new.tables.get(parent) {
+                        for c in &t.columns {
+                            join.needs.push(deps::column_id(parent, &c.name));
+                            join.needs.push(deps::column_id(name, &c.name));
+                        }
                     }
                 }
+                join.touches.push(id.clone());
+                let join = join.sql(statements);
+                self.push(join);
             }
-            node.touches.push(id.clone());
-            node.provides.push(id.clone());
-            let node = node.sql(statements);
-            self.push(node);
         }
         let mut statements = Vec::new();
         let mut node_hazards = Vec::new();

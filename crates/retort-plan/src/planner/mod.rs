@@ -520,7 +520,17 @@ impl<'a> Planner<'a> {
             }
             self.alter_nodes(id, attributes)?;
         }
-        let resets: Vec<ObjectId> = self.reset_default.iter().cloned().collect();
+        // A column whose default changes anyway lets go of the old one in its own step.
+        let resets: Vec<ObjectId> = self
+            .reset_default
+            .iter()
+            .filter(|c| {
+                !self.alters.get(*c).is_some_and(|a| {
+                    a.contains(&Attribute::Default) || a.contains(&Attribute::DataType)
+                })
+            })
+            .cloned()
+            .collect();
         for id in &resets {
             self.reset_default_nodes(id)?;
         }
@@ -572,6 +582,18 @@ impl<'a> Planner<'a> {
                             .statements
                             .insert(0, sql::sequence_owned_by(&disown));
                     }
+                }
+            }
+        }
+        // Sequences owned by what is dropped go with it: whoever uses them lets go first.
+        for s in self.old.sequences.values() {
+            if let Some(owner) = &s.owned_by {
+                let column = deps::column_id(&owner.table, &owner.column);
+                let seq = ObjectId::Sequence {
+                    name: s.name.clone(),
+                };
+                if members.contains(&column) && self.dropped.contains(&seq) {
+                    node.touches.push(seq);
                 }
             }
         }
