@@ -1,7 +1,7 @@
 //! The comparison itself: object by object, kind by kind.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use retort_catalog::{
     Catalog, Column, Constraint, ConstraintKind, Domain, Function, Ident, Index, ObjectId,
@@ -53,8 +53,30 @@ fn pairs<'m, K: Ord, V>(
     old: &'m BTreeMap<K, V>,
     new: &'m BTreeMap<K, V>,
 ) -> impl Iterator<Item = (&'m K, Option<&'m V>, Option<&'m V>)> {
-    let keys: BTreeSet<&K> = old.keys().chain(new.keys()).collect();
-    keys.into_iter().map(|k| (k, old.get(k), new.get(k)))
+    merge(old.iter(), new.iter())
+}
+
+/// A merge of two iterators sorted by key (both sides of a diff), without collecting.
+fn merge<'m, K: Ord + 'm, V: 'm>(
+    old: impl Iterator<Item = (&'m K, &'m V)>,
+    new: impl Iterator<Item = (&'m K, &'m V)>,
+) -> impl Iterator<Item = (&'m K, Option<&'m V>, Option<&'m V>)> {
+    let mut old = old.peekable();
+    let mut new = new.peekable();
+    std::iter::from_fn(move || match (old.peek(), new.peek()) {
+        (Some((a, _)), Some((b, _))) => match a.cmp(b) {
+            std::cmp::Ordering::Less => old.next().map(|(k, v)| (k, Some(v), None)),
+            std::cmp::Ordering::Greater => new.next().map(|(k, v)| (k, None, Some(v))),
+            std::cmp::Ordering::Equal => {
+                let (k, a) = old.next()?;
+                let (_, b) = new.next()?;
+                Some((k, Some(a), Some(b)))
+            }
+        },
+        (Some(_), None) => old.next().map(|(k, v)| (k, Some(v), None)),
+        (None, Some(_)) => new.next().map(|(k, v)| (k, None, Some(v))),
+        (None, None) => None,
+    })
 }
 
 /// Collects the attributes whose values differ.
@@ -225,12 +247,8 @@ fn compare(old: &Catalog, new: &Catalog) -> Vec<Change> {
         }
     }
 
-    let old_indexes = standalone_indexes(old);
-    let new_indexes = standalone_indexes(new);
-    for (name, a, b) in pairs(&old_indexes, &new_indexes) {
-        let id = || ObjectId::Index {
-            name: (*name).clone(),
-        };
+    for (name, a, b) in merge(standalone_indexes(old), standalone_indexes(new)) {
+        let id = || ObjectId::Index { name: name.clone() };
         match (a, b) {
             (Some(_), None) => out.drop(id()),
             (None, Some(_)) => out.create(id()),
@@ -377,9 +395,14 @@ fn compare_table(out: &mut Out, a: &Table, b: &Table) {
 
     // Columns, by name (their order is not compared: ADD COLUMN appends, and reordering would
     // mean rebuilding the table).
-    let old_cols: BTreeMap<&Ident, &Column> = a.columns.iter().map(|c| (&c.name, c)).collect();
-    let new_cols: BTreeMap<&Ident, &Column> = b.columns.iter().map(|c| (&c.name, c)).collect();
-    for (name, x, y) in pairs(&old_cols, &new_cols) {
+    let mut old_cols: Vec<(&Ident, &Column)> = a.columns.iter().map(|c| (&c.name, c)).collect();
+    let mut new_cols: Vec<(&Ident, &Column)> = b.columns.iter().map(|c| (&c.name, c)).collect();
+    old_cols.sort_by(|x, y| x.0.cmp(y.0));
+    new_cols.sort_by(|x, y| x.0.cmp(y.0));
+    for (name, x, y) in merge(
+        old_cols.iter().map(|(k, v)| (*k, *v)),
+        new_cols.iter().map(|(k, v)| (*k, *v)),
+    ) {
         let id = || ObjectId::Column {
             table: table.clone(),
             column: (*name).clone(),
@@ -489,12 +512,11 @@ fn constraint_attributes(a: &Constraint, b: &Constraint) -> Vec<Attribute> {
 
 /// Indexes that are not the index of a primary key, unique or exclusion constraint (those come
 /// and go with their constraint).
-fn standalone_indexes(catalog: &Catalog) -> BTreeMap<&QualifiedName, &Index> {
+fn standalone_indexes(catalog: &Catalog) -> impl Iterator<Item = (&QualifiedName, &Index)> {
     catalog
         .indexes
         .iter()
         .filter(|(name, index)| !is_constraint_index(catalog, name, index))
-        .collect()
 }
 
 /// Whether `index` implements a constraint of its table (it has the constraint's name).

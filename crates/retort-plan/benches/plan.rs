@@ -1,15 +1,18 @@
 //! Diff and plan speed on two large catalogs already in memory: 2,000 tables with 8 columns,
 //! an identity primary key, a foreign key to the previous table, a unique and a check
-//! constraint and 2 indexes each, plus a view per 10 tables. The desired side changes every
-//! tenth table (a column added, a type widened under a view, an index changed, a constraint
-//! dropped) and adds an enum value. Run with `cargo bench -p retort-plan`.
+//! constraint and 2 indexes each, plus a view per 10 tables. The desired side changes tables
+//! (a column added, a type widened under a view, an index changed, a constraint dropped) and
+//! adds an enum value: every tenth table (200 tables, a heavy migration), or every 400th (5
+//! tables, a usual one). Unchanged catalogs measure the comparison alone. Run with
+//! `cargo bench -p retort-plan`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use retort_catalog::RenameHints;
 
 const TABLES: usize = 2_000;
 
-fn schema(changed: bool) -> String {
+fn schema(every: Option<usize>) -> String {
+    let changed = every.is_some();
     let mut sql = String::from("CREATE SCHEMA bench;\n");
     sql.push_str(if changed {
         "CREATE TYPE bench.state AS ENUM ('new', 'active', 'paused', 'gone');\n"
@@ -18,7 +21,7 @@ fn schema(changed: bool) -> String {
     });
     for i in 0..TABLES {
         let parent = if i == 0 { 0 } else { i - 1 };
-        let edit = changed && i % 10 == 0;
+        let edit = every.is_some_and(|n| i % n == 0);
         let score = if edit {
             "numeric(12,2)"
         } else {
@@ -62,12 +65,14 @@ fn schema(changed: bool) -> String {
 }
 
 fn bench_plan(c: &mut Criterion) {
-    let old = retort_declare::load::load_sql("old.sql", &schema(false))
-        .expect("the schema loads")
-        .catalog;
-    let new = retort_declare::load::load_sql("new.sql", &schema(true))
-        .expect("the schema loads")
-        .catalog;
+    let load = |every| {
+        retort_declare::load::load_sql("bench.sql", &schema(every))
+            .expect("the schema loads")
+            .catalog
+    };
+    let old = load(None);
+    let new = load(Some(10));
+    let usual = load(Some(400));
     assert_eq!(old.tables.len(), TABLES);
     let hints = RenameHints::default();
     let plan = retort_plan::plan(&old, &new, &hints).expect("a plan");
@@ -79,6 +84,14 @@ fn bench_plan(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("2000_tables_changed", |b| {
         b.iter(|| retort_plan::plan(&old, &new, &hints).expect("a plan"))
+    });
+    let usual_steps = retort_plan::plan(&old, &usual, &hints)
+        .expect("a plan")
+        .steps()
+        .count();
+    eprintln!("plan for 5 of 2000 tables changed: {usual_steps} steps");
+    group.bench_function("2000_tables_5_changed", |b| {
+        b.iter(|| retort_plan::plan(&old, &usual, &hints).expect("a plan"))
     });
     group.bench_function("2000_tables_unchanged", |b| {
         b.iter(|| {

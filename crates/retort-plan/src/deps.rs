@@ -6,8 +6,9 @@
 //! using a column). Text is scanned for names only; a spurious match adds an edge, never
 //! removes one.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use retort_catalog::{
     Catalog, Column, ConstraintKind, FunctionId, Ident, IndexKey, ObjectId, ObjectRef,
@@ -22,7 +23,9 @@ pub(crate) struct Deps<'c> {
     names: Names<'c>,
     unique_indexes: BTreeMap<&'c QualifiedName, Vec<&'c retort_catalog::Index>>,
     /// For each table, the objects that may depend on it or on its columns.
-    on_table: OnceCell<HashMap<&'c QualifiedName, Vec<ObjectId>>>,
+    on_table: OnceCell<Refs<'c>>,
+    /// Dependencies computed so far (lookups only: never iterated).
+    cache: RefCell<HashMap<ObjectId, Rc<BTreeSet<ObjectId>>>>,
 }
 
 impl<'c> Deps<'c> {
@@ -37,12 +40,22 @@ impl<'c> Deps<'c> {
             names: Names::new(catalog),
             unique_indexes,
             on_table: OnceCell::new(),
+            cache: RefCell::new(HashMap::new()),
         }
     }
 
     /// What `id` needs, in order.
     pub fn of(&self, id: &ObjectId) -> BTreeSet<ObjectId> {
-        compute(self.catalog, &self.names, &self.unique_indexes, id)
+        (*self.shared(id)).clone()
+    }
+
+    fn shared(&self, id: &ObjectId) -> Rc<BTreeSet<ObjectId>> {
+        if let Some(found) = self.cache.borrow().get(id) {
+            return found.clone();
+        }
+        let computed = Rc::new(compute(self.catalog, &self.names, &self.unique_indexes, id));
+        self.cache.borrow_mut().insert(id.clone(), computed.clone());
+        computed
     }
 
     /// Who needs `id`, in order.
@@ -55,136 +68,138 @@ impl<'c> Deps<'c> {
             ObjectId::Index { name } => self.catalog.indexes.get(name).map(|i| &i.table),
             _ => None,
         };
-        let candidates: Vec<ObjectId> = match table {
-            Some(t) => self.table_candidates().get(t).cloned().unwrap_or_default(),
-            None => self.all_candidates(),
+        let all;
+        let candidates: &[ObjectId] = match table {
+            Some(t) => {
+                all = self.table_candidates(t);
+                &all
+            }
+            None => {
+                all = self.all_candidates();
+                &all
+            }
         };
         candidates
-            .into_iter()
-            .filter(|z| z != id && self.of(z).contains(id))
+            .iter()
+            .filter(|z| *z != id && self.shared(z).contains(id))
+            .cloned()
             .collect()
     }
 
-    fn table_candidates(&self) -> &HashMap<&'c QualifiedName, Vec<ObjectId>> {
+    /// Who may depend on a table, a view or their members: the table's own members, the
+    /// indexes and triggers on it, foreign keys that reference it, its children, and the
+    /// objects whose SQL names it.
+    fn table_candidates(&self, relation: &QualifiedName) -> Vec<ObjectId> {
+        let refs = self.refs();
+        let mut out = Vec::new();
+        if let Some(t) = self.catalog.tables.get(relation) {
+            for col in &t.columns {
+                out.push(column_id(&t.name, &col.name));
+            }
+            for k in t.constraints.keys() {
+                out.push(ObjectId::Constraint {
+                    table: t.name.clone(),
+                    constraint: k.clone(),
+                });
+            }
+            for p in t.policies.keys() {
+                out.push(ObjectId::Policy {
+                    table: t.name.clone(),
+                    policy: p.clone(),
+                });
+            }
+        }
+        for i in refs.indexes.get(relation).into_iter().flatten() {
+            out.push(ObjectId::Index { name: (*i).clone() });
+        }
+        for t in refs.triggers.get(relation).into_iter().flatten() {
+            out.push(ObjectId::Trigger { id: (*t).clone() });
+        }
+        for (table, constraint) in refs.referencing.get(relation).into_iter().flatten() {
+            out.push(ObjectId::Constraint {
+                table: (*table).clone(),
+                constraint: (*constraint).clone(),
+            });
+        }
+        for child in refs.children.get(relation).into_iter().flatten() {
+            out.push(ObjectId::Table {
+                name: (*child).clone(),
+            });
+        }
+        out.extend(refs.texts.get(relation).into_iter().flatten().cloned());
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// References by table, built once, without copying names.
+    fn refs(&self) -> &Refs<'c> {
         self.on_table.get_or_init(|| {
             let c = self.catalog;
-            let mut map: HashMap<&QualifiedName, Vec<ObjectId>> = HashMap::new();
-            // Objects that name a table in SQL text may depend on any table: they are
-            // candidates for every table whose name their text contains.
-            let mut texts: Vec<(ObjectId, String)> = Vec::new();
+            let mut refs = Refs::default();
+            for i in c.indexes.values() {
+                refs.indexes.entry(&i.table).or_default().push(&i.name);
+            }
+            for tid in c.triggers.keys() {
+                refs.triggers.entry(&tid.table).or_default().push(tid);
+            }
+            // Objects whose SQL text may name any table: their dependencies say which.
+            let mut texts: Vec<ObjectId> = Vec::new();
             for t in c.tables.values() {
-                let here = map.entry(&t.name).or_default();
-                for col in &t.columns {
-                    here.push(column_id(&t.name, &col.name));
-                }
-                for k in t.constraints.keys() {
-                    here.push(ObjectId::Constraint {
-                        table: t.name.clone(),
-                        constraint: k.clone(),
-                    });
-                }
-                for p in t.policies.values() {
-                    here.push(ObjectId::Policy {
-                        table: t.name.clone(),
-                        policy: p.name.clone(),
-                    });
-                    let text: Vec<&str> = p
-                        .using
-                        .iter()
-                        .chain(&p.with_check)
-                        .map(|x| x.as_str())
-                        .collect();
-                    texts.push((
-                        ObjectId::Policy {
-                            table: t.name.clone(),
-                            policy: p.name.clone(),
-                        },
-                        text.join(" "),
-                    ));
-                }
                 for k in t.constraints.values() {
                     if let ConstraintKind::ForeignKey { references, .. } = &k.kind
                         && references != &t.name
                     {
-                        let id = ObjectId::Constraint {
-                            table: t.name.clone(),
-                            constraint: k.name.clone(),
-                        };
-                        map.entry(references).or_default().push(id);
+                        refs.referencing
+                            .entry(references)
+                            .or_default()
+                            .push((&t.name, &k.name));
                     }
                 }
                 for parent in t.partition_of.iter().map(|p| &p.parent).chain(&t.inherits) {
-                    map.entry(parent).or_default().push(ObjectId::Table {
-                        name: t.name.clone(),
+                    refs.children.entry(parent).or_default().push(&t.name);
+                }
+                for p in t.policies.keys() {
+                    texts.push(ObjectId::Policy {
+                        table: t.name.clone(),
+                        policy: p.clone(),
                     });
                 }
             }
-            for i in c.indexes.values() {
-                map.entry(&i.table).or_default().push(ObjectId::Index {
-                    name: i.name.clone(),
-                });
-            }
-            for tid in c.triggers.keys() {
-                map.entry(&tid.table)
-                    .or_default()
-                    .push(ObjectId::Trigger { id: tid.clone() });
-            }
-            for v in c.views.values() {
-                texts.push((
-                    ObjectId::View {
-                        name: v.name.clone(),
-                    },
-                    v.definition.clone(),
-                ));
-            }
-            for f in c
-                .functions
-                .values()
-                .filter(|f| f.sql_body || !f.depends_on.is_empty())
-            {
-                texts.push((ObjectId::Function { id: f.id.clone() }, f.body.clone()));
-            }
-            for f in c.functions.values() {
-                let signature = format!("{} {}", f.arguments, f.returns.as_deref().unwrap_or(""));
-                texts.push((ObjectId::Function { id: f.id.clone() }, signature));
-            }
-            for d in c.domains.values() {
-                texts.push((
-                    ObjectId::Domain {
-                        name: d.name.clone(),
-                    },
-                    d.base_type.sql.clone(),
-                ));
-            }
-            for t in c.composite_types.values() {
-                let text: Vec<&str> = t
-                    .attributes
-                    .iter()
-                    .map(|a| a.data_type.sql.as_str())
-                    .collect();
-                texts.push((
-                    ObjectId::CompositeType {
-                        name: t.name.clone(),
-                    },
-                    text.join(" "),
-                ));
-            }
-            if !texts.is_empty() {
-                for t in c.tables.keys().chain(c.views.keys()) {
-                    let name = t.name.as_str();
-                    let here = map.entry(t).or_default();
-                    for (id, text) in &texts {
-                        if text.contains(name) {
-                            here.push(id.clone());
-                        }
+            texts.extend(c.views.keys().map(|n| ObjectId::View { name: n.clone() }));
+            texts.extend(
+                c.functions
+                    .keys()
+                    .map(|f| ObjectId::Function { id: f.clone() }),
+            );
+            texts.extend(
+                c.domains
+                    .keys()
+                    .map(|n| ObjectId::Domain { name: n.clone() }),
+            );
+            texts.extend(
+                c.composite_types
+                    .keys()
+                    .map(|n| ObjectId::CompositeType { name: n.clone() }),
+            );
+            for z in texts {
+                for d in self.shared(&z).iter() {
+                    let relation = match d {
+                        ObjectId::Table { name } | ObjectId::View { name } => name,
+                        ObjectId::Column { table, .. } => table,
+                        _ => continue,
+                    };
+                    let key = c
+                        .tables
+                        .get_key_value(relation)
+                        .map(|(k, _)| k)
+                        .or_else(|| c.views.get_key_value(relation).map(|(k, _)| k));
+                    if let Some(key) = key {
+                        refs.texts.entry(key).or_default().push(z.clone());
                     }
                 }
             }
-            for list in map.values_mut() {
-                list.sort();
-                list.dedup();
-            }
-            map
+            refs
         })
     }
 
@@ -256,6 +271,16 @@ impl<'c> Deps<'c> {
         );
         out
     }
+}
+
+/// What refers to each table, by reference (lookups only: never iterated).
+#[derive(Default)]
+struct Refs<'c> {
+    indexes: HashMap<&'c QualifiedName, Vec<&'c QualifiedName>>,
+    triggers: HashMap<&'c QualifiedName, Vec<&'c retort_catalog::TriggerId>>,
+    referencing: HashMap<&'c QualifiedName, Vec<(&'c QualifiedName, &'c Ident)>>,
+    children: HashMap<&'c QualifiedName, Vec<&'c QualifiedName>>,
+    texts: HashMap<&'c QualifiedName, Vec<ObjectId>>,
 }
 
 /// Names in a catalog, for resolving text.
