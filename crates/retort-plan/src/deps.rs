@@ -93,21 +93,7 @@ impl<'c> Deps<'c> {
         let refs = self.refs();
         let mut out = Vec::new();
         if let Some(t) = self.catalog.tables.get(relation) {
-            for col in &t.columns {
-                out.push(column_id(&t.name, &col.name));
-            }
-            for k in t.constraints.keys() {
-                out.push(ObjectId::Constraint {
-                    table: t.name.clone(),
-                    constraint: k.clone(),
-                });
-            }
-            for p in t.policies.keys() {
-                out.push(ObjectId::Policy {
-                    table: t.name.clone(),
-                    policy: p.clone(),
-                });
-            }
+            out.extend(table_members(t));
         }
         for i in refs.indexes.get(relation).into_iter().flatten() {
             out.push(ObjectId::Index { name: (*i).clone() });
@@ -242,21 +228,7 @@ impl<'c> Deps<'c> {
             out.push(ObjectId::Table {
                 name: t.name.clone(),
             });
-            for col in &t.columns {
-                out.push(column_id(&t.name, &col.name));
-            }
-            for k in t.constraints.keys() {
-                out.push(ObjectId::Constraint {
-                    table: t.name.clone(),
-                    constraint: k.clone(),
-                });
-            }
-            for p in t.policies.keys() {
-                out.push(ObjectId::Policy {
-                    table: t.name.clone(),
-                    policy: p.clone(),
-                });
-            }
+            out.extend(table_members(t));
         }
         out.extend(
             c.indexes
@@ -426,6 +398,27 @@ pub(crate) fn words_in(text: &str) -> BTreeSet<String> {
             }
             out.insert(word);
         }
+    }
+    out
+}
+
+/// The members of a table that go with it: columns, constraints, policies.
+pub(crate) fn table_members(t: &Table) -> Vec<ObjectId> {
+    let mut out = Vec::new();
+    for c in &t.columns {
+        out.push(column_id(&t.name, &c.name));
+    }
+    for c in t.constraints.keys() {
+        out.push(ObjectId::Constraint {
+            table: t.name.clone(),
+            constraint: c.clone(),
+        });
+    }
+    for p in t.policies.keys() {
+        out.push(ObjectId::Policy {
+            table: t.name.clone(),
+            policy: p.clone(),
+        });
     }
     out
 }

@@ -562,7 +562,7 @@ impl<'a> Planner<'a> {
             && let Some(t) = self.old.tables.get(name)
         {
             members.extend(
-                table_members(t)
+                deps::table_members(t)
                     .into_iter()
                     .filter(|m| !self.split_fks.contains(m)),
             );
@@ -1128,27 +1128,6 @@ fn swap_name(name: &Ident) -> String {
         base.pop();
     }
     format!("{base}{suffix}")
-}
-
-/// The members of a table that go with it.
-pub(crate) fn table_members(t: &Table) -> Vec<ObjectId> {
-    let mut out = Vec::new();
-    for c in &t.columns {
-        out.push(deps::column_id(&t.name, &c.name));
-    }
-    for c in t.constraints.keys() {
-        out.push(ObjectId::Constraint {
-            table: t.name.clone(),
-            constraint: c.clone(),
-        });
-    }
-    for p in t.policies.keys() {
-        out.push(ObjectId::Policy {
-            table: t.name.clone(),
-            policy: p.clone(),
-        });
-    }
-    out
 }
 
 pub(crate) fn column<'c>(catalog: &'c Catalog, id: &ObjectId) -> Option<(&'c Table, &'c Column)> {
