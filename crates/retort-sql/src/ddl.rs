@@ -892,6 +892,24 @@ pub(crate) fn column_settings(table: &Table) -> Vec<String> {
     out
 }
 
+/// The roles of a policy, `public` written `PUBLIC`; no roles is `PUBLIC` too.
+pub(crate) fn policy_roles(roles: &[Ident]) -> String {
+    if roles.is_empty() {
+        return "PUBLIC".to_owned();
+    }
+    roles
+        .iter()
+        .map(|r| {
+            if r.as_str() == "public" {
+                "PUBLIC".to_owned()
+            } else {
+                ident(r)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn create_policy(table: &QualifiedName, policy: &Policy) -> String {
     let mut out = format!(
         "CREATE POLICY {} ON {} AS {} FOR {}",
@@ -911,19 +929,7 @@ pub(crate) fn create_policy(table: &QualifiedName, policy: &Policy) -> String {
         }
     );
     if !policy.roles.is_empty() {
-        let roles = policy
-            .roles
-            .iter()
-            .map(|r| {
-                if r.as_str() == "public" {
-                    "PUBLIC".to_owned()
-                } else {
-                    ident(r)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        out.push_str(&format!(" TO {roles}"));
+        out.push_str(&format!(" TO {}", policy_roles(&policy.roles)));
     }
     if let Some(using) = &policy.using {
         out.push_str(&format!(" USING ({})", using.as_str()));

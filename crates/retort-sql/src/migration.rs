@@ -1015,22 +1015,7 @@ pub fn alter_policy(table: &QualifiedName, old: &Policy, new: &Policy) -> Option
     );
     let before = out.len();
     if old.roles != new.roles {
-        let roles = if new.roles.is_empty() {
-            "PUBLIC".to_owned()
-        } else {
-            new.roles
-                .iter()
-                .map(|r| {
-                    if r.as_str() == "public" {
-                        "PUBLIC".to_owned()
-                    } else {
-                        ident(r)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        out.push_str(&format!(" TO {roles}"));
+        out.push_str(&format!(" TO {}", ddl::policy_roles(&new.roles)));
     }
     if old.using != new.using {
         // A USING clause cannot be removed by ALTER POLICY.
