@@ -5,6 +5,8 @@
 
 mod cmd;
 mod declared;
+#[allow(dead_code)]
+mod drift;
 mod report;
 mod source;
 
