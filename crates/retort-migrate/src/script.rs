@@ -7,8 +7,6 @@
 //! CONCURRENTLY`, `ALTER TYPE … ADD VALUE` before PostgreSQL 12). A section without any `BEGIN;`
 //! (a hand-written one) is one transaction as a whole.
 
-use std::ops::Range;
-
 use retort_declare::sql::{PieceKind, split};
 
 /// A problem in a section's text, at a line of the file.
@@ -206,21 +204,6 @@ fn is_prepared(text: &str) -> bool {
         .is_some_and(|w| w.eq_ignore_ascii_case("prepared"))
 }
 
-/// Byte range helper for callers that cut a file into sections.
-pub(crate) fn line_at(text: &str, offset: usize) -> usize {
-    1 + text[..offset].matches('\n').count()
-}
-
-/// The byte range of the line `range` starts on (for error excerpts).
-#[allow(dead_code)]
-pub(crate) fn line_range(text: &str, range: Range<usize>) -> Range<usize> {
-    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[range.start..]
-        .find('\n')
-        .map_or(text.len(), |i| range.start + i);
-    start..end
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,14 +301,14 @@ mod tests {
             err("BEGIN;\nBEGIN;\nCOMMIT;"),
             "line 2: BEGIN inside a transaction block: COMMIT the one before first"
         );
-        assert_eq!(err("SELECT 1;\nCOMMIT;"), "line 2: `COMMIT` without a BEGIN before it");
+        assert_eq!(
+            err("SELECT 1;\nCOMMIT;"),
+            "line 2: `COMMIT` without a BEGIN before it"
+        );
         assert_eq!(
             err("BEGIN;\nROLLBACK;"),
             "line 2: ROLLBACK in a migration: a revision either applies or fails"
         );
-        assert_eq!(
-            err("SELECT 'open;\n"),
-            "line 1: unterminated quoted string"
-        );
+        assert_eq!(err("SELECT 'open;\n"), "line 1: unterminated quoted string");
     }
 }

@@ -254,6 +254,12 @@ impl Loader {
         }
     }
 
+    /// Starts a new session: the search path is PostgreSQL's default again (each migration
+    /// file runs in a session of its own).
+    pub fn reset_session(&mut self) {
+        self.search_path = default_search_path();
+    }
+
     /// The catalog so far.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
@@ -305,6 +311,33 @@ impl Loader {
             self.try_apply(file, &statement, &search_path, &hints)?;
         }
         Ok(())
+    }
+
+    /// Replays a migration's SQL file: every schema statement is applied in order, as
+    /// [`apply_file`](Self::apply_file) does; statements that change data or the session's
+    /// transaction ([`sql::is_carried`]: `UPDATE`, `DO`, `BEGIN`, `COMMIT`, …) are carried
+    /// without being interpreted, and `-- retort:` comments are not read as rename hints.
+    /// Returns how many statements were carried. The first schema statement that cannot be
+    /// applied is an error at its place.
+    pub fn replay_file(&mut self, file: &SchemaFile) -> Result<usize, SourceError> {
+        let pieces = sql::split_file(file)?;
+        let mut carried = 0;
+        for piece in &pieces {
+            let text = piece.text(&file.text);
+            if piece.kind == sql::PieceKind::Statement && sql::is_carried(text) {
+                carried += 1;
+                continue;
+            }
+            match sql::parse_piece(file, piece)? {
+                Ok(statement) => {
+                    let search_path = self.search_path.clone();
+                    self.try_apply(file, &statement, &search_path, &[])?;
+                }
+                Err(Dropped::Session) => self.session_setting(text),
+                Err(_) => {}
+            }
+        }
+        Ok(carried)
     }
 
     /// The statements of a file, each with the search path in force where it stands and its

@@ -220,6 +220,33 @@ pub fn parse_statement_text(text: &str) -> Result<Result<Parsed, Dropped>, (usiz
     Err(stock_error)
 }
 
+/// Whether a statement of a migration changes data or the session rather than the schema:
+/// transaction control, data statements (`INSERT`, `UPDATE`, `DELETE`, `MERGE`, `COPY`,
+/// `SELECT`, `WITH …`), procedural blocks (`DO`, `CALL`) and maintenance (`ANALYZE`, `VACUUM`,
+/// `REFRESH MATERIALIZED VIEW`, `LOCK`, …). A migration's replay carries these without
+/// interpreting them. `SET`, `RESET` and `SELECT set_config(…)` are not among them: the replay
+/// follows the search path they set.
+pub fn is_carried(text: &str) -> bool {
+    let words = leading_words(text, 3);
+    let word = |i: usize| words.get(i).map(String::as_str);
+    match word(0) {
+        Some(
+            "BEGIN" | "START" | "COMMIT" | "END" | "ROLLBACK" | "ABORT" | "SAVEPOINT" | "RELEASE"
+            | "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "COPY" | "WITH" | "VALUES" | "TABLE"
+            | "DO" | "CALL" | "TRUNCATE" | "ANALYZE" | "ANALYSE" | "VACUUM" | "LOCK" | "NOTIFY"
+            | "LISTEN" | "UNLISTEN" | "REFRESH" | "CLUSTER" | "REINDEX" | "DISCARD" | "CHECKPOINT"
+            | "PREPARE" | "EXECUTE" | "DEALLOCATE",
+        ) => true,
+        Some("SELECT") => {
+            !matches!(
+                (word(1), word(2)),
+                (Some("SET_CONFIG"), _) | (Some("PG_CATALOG"), Some("SET_CONFIG"))
+            ) || has_from(text)
+        }
+        _ => false,
+    }
+}
+
 fn expect_end(parser: &mut Parser) -> Result<(), ParserError> {
     while parser.consume_token(&Token::SemiColon) {}
     let next = parser.peek_token();

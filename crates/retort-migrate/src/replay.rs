@@ -1,0 +1,179 @@
+//! The state a migration history produces, its head, computed without applying it to the
+//! database that matters.
+//!
+//! - [`offline`] (the default): the up sections are replayed into an in-memory catalog by
+//!   `retort_declare`'s loader, which applies DDL as the server would; statements that change
+//!   data (`UPDATE`, `DO` blocks, …) are carried, not interpreted. DDL the loader cannot
+//!   interpret is an error at its file and line that points to the exact mode.
+//! - [`scratch_scripts`] (exact mode): the scripts that replay the same sections into a
+//!   scratch database on a development server, segment by segment as the runner would.
+
+use retort_catalog::Catalog;
+use retort_declare::load::{Approximation, Loader};
+use retort_declare::{FileKind, SchemaFile, SourceError};
+use retort_introspect::scratch::Script as ScratchScript;
+
+use crate::file::Revision;
+
+/// The head of a history, replayed offline.
+#[derive(Debug)]
+pub struct Head {
+    pub catalog: Catalog,
+    /// Places where the catalog may differ from what the server would store.
+    pub approximations: Vec<Approximation>,
+    /// Statements carried without being interpreted (data changes, procedural blocks).
+    pub carried: usize,
+}
+
+/// A migration the offline replay cannot read.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{0}; the offline replay of the migrations cannot read this: pass --dev-url (or set \
+     RETORT_DEV_URL) to replay them in a scratch database"
+)]
+pub struct ReplayError(pub Box<SourceError>);
+
+/// Replays the up sections of `revisions`, in order, into a catalog (of an empty database:
+/// the `public` schema exists).
+pub fn offline<'r>(revisions: impl IntoIterator<Item = &'r Revision>) -> Result<Head, ReplayError> {
+    let mut loader = Loader::new();
+    let mut carried = 0;
+    for revision in revisions {
+        loader.reset_session();
+        let file = SchemaFile {
+            path: revision.file.clone().into(),
+            display: revision.file.clone(),
+            kind: FileKind::Sql,
+            text: revision.up_text().into(),
+        };
+        carried += loader
+            .replay_file(&file)
+            .map_err(|e| ReplayError(Box::new(e)))?;
+    }
+    let loaded = loader.finish();
+    Ok(Head {
+        catalog: loaded.catalog,
+        approximations: loaded.approximations,
+        carried,
+    })
+}
+
+/// The scripts that replay the up sections of `revisions` on a scratch database: one per
+/// segment, a transactional one wrapped in `BEGIN` and `COMMIT`, a non-transactional one alone.
+pub fn scratch_scripts<'r>(
+    revisions: impl IntoIterator<Item = &'r Revision>,
+) -> Vec<ScratchScript> {
+    let mut scripts = Vec::new();
+    for revision in revisions {
+        for segment in &revision.up.segments {
+            let first = segment
+                .statements
+                .first()
+                .map_or(revision.up_line, |s| s.line);
+            let name = format!("{} (from line {first})", revision.file);
+            let mut sql = String::new();
+            if segment.transactional {
+                sql.push_str("BEGIN;\n");
+            }
+            for statement in &segment.statements {
+                sql.push_str(&statement.text);
+                sql.push_str(";\n");
+            }
+            if segment.transactional {
+                sql.push_str("COMMIT;\n");
+            }
+            scripts.push(ScratchScript::new(name, sql));
+        }
+    }
+    scripts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::file::NewFile;
+
+    fn revision(id: &str, parents: &[&str], up: &str) -> Revision {
+        let text = NewFile {
+            id: id.into(),
+            parents: parents.iter().map(|p| (*p).to_owned()).collect(),
+            message: id.into(),
+            created: "2026-12-01 00:00:00 UTC".into(),
+            hazards: Vec::new(),
+            up: up.into(),
+            down: "DROP TABLE nothing_at_all;\n".into(),
+        }
+        .render();
+        match Revision::parse(&format!("migrations/{id}.sql"), &text) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn up_sections_replay_in_order_and_data_statements_are_carried() {
+        let first = revision(
+            "r1",
+            &[],
+            "BEGIN;\nSET LOCAL lock_timeout = '5s';\nCREATE TABLE public.users (id int PRIMARY KEY, name text);\nCOMMIT;\n",
+        );
+        let second = revision(
+            "r2",
+            &["r1"],
+            "BEGIN;\nALTER TABLE public.users ADD COLUMN email text;\n\
+             UPDATE public.users SET email = name || '@example.com';\n\
+             DO $$ BEGIN RAISE NOTICE 'hi'; END $$;\nCOMMIT;\n\
+             -- retort: the statements below cannot run in a transaction block\n\
+             CREATE INDEX CONCURRENTLY users_email ON public.users (email);\n",
+        );
+        let head = match offline([&first, &second]) {
+            Ok(h) => h,
+            Err(e) => panic!("{e}"),
+        };
+        let users = &head.catalog.tables[&retort_catalog::QualifiedName::new("public", "users")];
+        let columns: Vec<&str> = users.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(columns, ["id", "name", "email"]);
+        assert!(
+            head.catalog
+                .indexes
+                .contains_key(&retort_catalog::QualifiedName::new("public", "users_email"))
+        );
+        // BEGIN twice, COMMIT twice, UPDATE, DO.
+        assert_eq!(head.carried, 6);
+        assert!(head.approximations.is_empty());
+        // The down section is never read: it drops a table that does not exist.
+    }
+
+    #[test]
+    fn ddl_the_replay_cannot_read_points_to_the_exact_mode_at_its_line() {
+        let first = revision(
+            "r1",
+            &[],
+            "CREATE TABLE public.a (id int);\nALTER TABLE public.a RENAME TO b;\n",
+        );
+        let err = match offline([&first]) {
+            Ok(_) => panic!("replayed"),
+            Err(e) => e,
+        };
+        let text = err.to_string();
+        assert!(text.starts_with("migrations/r1.sql:"), "{text}");
+        assert!(text.contains("pass --dev-url"), "{text}");
+        let line = first
+            .text
+            .lines()
+            .position(|l| l.starts_with("ALTER TABLE"))
+            .map(|i| i + 1);
+        assert_eq!(Some(err.0.line_column().0), line, "{text}");
+    }
+
+    #[test]
+    fn scratch_scripts_follow_the_segments() {
+        let r = revision(
+            "r1",
+            &[],
+            "BEGIN;\nCREATE TABLE public.a (id int);\nCOMMIT;\nCREATE INDEX CONCURRENTLY a_id ON public.a (id);\n",
+        );
+        let scripts = scratch_scripts([&r]);
+        assert_eq!(scripts.len(), 2);
+    }
+}
