@@ -21,7 +21,7 @@ use retort_introspect::{IntrospectOptions, Introspection};
 pub const DEV_URL: &str = "RETORT_DEV_URL";
 
 /// The development database: `--dev-url`, else `$RETORT_DEV_URL`; `None` for neither.
-fn dev_url(arg: Option<&str>) -> anyhow::Result<Option<DatabaseUrl>> {
+pub fn dev_url(arg: Option<&str>) -> anyhow::Result<Option<DatabaseUrl>> {
     let text = match arg {
         Some(text) => text.to_owned(),
         None => match std::env::var(DEV_URL).ok().filter(|v| !v.is_empty()) {
@@ -93,7 +93,43 @@ pub async fn read_with_hints(
     dev_url_arg: Option<&str>,
     options: &IntrospectOptions,
 ) -> anyhow::Result<Declared> {
-    let source = SchemaSource::load(path)?;
+    read_source(SchemaSource::load(path)?, dev_url_arg, options).await
+}
+
+/// The declared schema of a project: every file of `paths` (files or directories), in the
+/// order given, then each directory's own order.
+pub async fn read_paths(
+    paths: &[std::path::PathBuf],
+    dev_url_arg: Option<&str>,
+    options: &IntrospectOptions,
+) -> anyhow::Result<Declared> {
+    let mut merged: Option<SchemaSource> = None;
+    for path in paths {
+        let source = match SchemaSource::load(path) {
+            Ok(source) => source,
+            // A project's schema directory starts empty: an empty schema.
+            Err(retort_declare::DeclareError::NoFiles { .. }) => SchemaSource {
+                root: path.clone(),
+                files: Vec::new(),
+            },
+            Err(e) => return Err(e.into()),
+        };
+        match &mut merged {
+            None => merged = Some(source),
+            Some(all) => all.files.extend(source.files),
+        }
+    }
+    let Some(source) = merged else {
+        anyhow::bail!("no schema path given");
+    };
+    read_source(source, dev_url_arg, options).await
+}
+
+async fn read_source(
+    source: SchemaSource,
+    dev_url_arg: Option<&str>,
+    options: &IntrospectOptions,
+) -> anyhow::Result<Declared> {
     let hints = hints_of(&source)?;
     let introspection = match dev_url(dev_url_arg)? {
         None => read_offline(&source, options)?,
@@ -142,7 +178,7 @@ fn read_offline(
 }
 
 /// Leaves out the schemas `options` exclude, as introspection does.
-fn keep_schemas(catalog: &mut retort_catalog::Catalog, options: &IntrospectOptions) {
+pub fn keep_schemas(catalog: &mut retort_catalog::Catalog, options: &IntrospectOptions) {
     let keep = |schema: &str| {
         (options.include_schemas.is_empty() || options.include_schemas.iter().any(|s| s == schema))
             && !options.exclude_schemas.iter().any(|s| s == schema)

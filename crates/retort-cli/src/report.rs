@@ -6,6 +6,10 @@ use std::process::ExitCode;
 use retort_declare::DeclareError;
 use retort_introspect::conn::ConnError;
 use retort_introspect::scratch::ScratchError;
+use retort_migrate::config::ConfigError;
+use retort_migrate::history::HistoryError;
+use retort_migrate::replay::ReplayError;
+use retort_migrate::runner::RunError;
 
 /// Exit code of a usage, input or connection error (clap uses it for usage errors too).
 pub const EXIT_USAGE: u8 = 2;
@@ -56,6 +60,15 @@ fn source_excerpt(err: &anyhow::Error) -> Option<String> {
         if let Some(DeclareError::Source(e)) = cause.downcast_ref::<DeclareError>() {
             return Some(e.render());
         }
+        if let Some(ConfigError::Source(e)) = cause.downcast_ref::<ConfigError>() {
+            return Some(e.render());
+        }
+        if let Some(ReplayError(e)) = cause.downcast_ref::<ReplayError>() {
+            return Some(e.render());
+        }
+        if let Some(RunError::Statement(e)) = cause.downcast_ref::<RunError>() {
+            return e.excerpt.clone();
+        }
         if let Some(ScratchError::Script(e)) = cause.downcast_ref::<ScratchError>() {
             // Its display is the located message, then the line, caret and details.
             let text = e.to_string();
@@ -71,6 +84,9 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         cause.is::<InputError>()
             || cause.is::<ConnError>()
             || cause.is::<DeclareError>()
+            || cause.is::<ConfigError>()
+            || cause.is::<HistoryError>()
+            || cause.is::<ReplayError>()
             || matches!(
                 cause.downcast_ref::<ScratchError>(),
                 Some(

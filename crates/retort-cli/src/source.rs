@@ -34,6 +34,19 @@ pub fn database_url(arg: Option<&str>) -> anyhow::Result<DatabaseUrl> {
     resolve(arg, std::env::var_os(DATABASE_URL), Path::new(".env"))
 }
 
+/// The URL to connect to in a project: `arg`, else the variable `var` (`url_env` in
+/// `retort.toml`) from the environment, else from the file `dotenv`; `None` when none is set.
+pub fn project_database_url(
+    arg: Option<&str>,
+    var: &str,
+    dotenv: &Path,
+) -> anyhow::Result<Option<DatabaseUrl>> {
+    match find_var(arg, var, std::env::var_os(var), dotenv)? {
+        None => Ok(None),
+        Some((text, origin)) => parse_from(&text, origin, var, dotenv).map(Some),
+    }
+}
+
 fn resolve(arg: Option<&str>, env: Option<OsString>, dotenv: &Path) -> anyhow::Result<DatabaseUrl> {
     let (text, origin) = match find(arg, env, dotenv)? {
         Some(found) => found,
@@ -43,20 +56,29 @@ fn resolve(arg: Option<&str>, env: Option<OsString>, dotenv: &Path) -> anyhow::R
             );
         }
     };
+    parse_from(&text, origin, DATABASE_URL, dotenv)
+}
+
+fn parse_from(text: &str, origin: Origin, var: &str, dotenv: &Path) -> anyhow::Result<DatabaseUrl> {
     let parsed = text.parse::<DatabaseUrl>();
     match origin {
         Origin::Argument => Ok(parsed?),
-        Origin::Environment => {
-            parsed.with_context(|| format!("{DATABASE_URL} from the environment"))
-        }
-        Origin::DotEnv => {
-            parsed.with_context(|| format!("{DATABASE_URL} from {}", dotenv.display()))
-        }
+        Origin::Environment => parsed.with_context(|| format!("{var} from the environment")),
+        Origin::DotEnv => parsed.with_context(|| format!("{var} from {}", dotenv.display())),
     }
 }
 
 fn find(
     arg: Option<&str>,
+    env: Option<OsString>,
+    dotenv: &Path,
+) -> anyhow::Result<Option<(String, Origin)>> {
+    find_var(arg, DATABASE_URL, env, dotenv)
+}
+
+fn find_var(
+    arg: Option<&str>,
+    var: &str,
     env: Option<OsString>,
     dotenv: &Path,
 ) -> anyhow::Result<Option<(String, Origin)>> {
@@ -66,15 +88,15 @@ fn find(
     if let Some(value) = env.filter(|v| !v.is_empty()) {
         let value = value
             .into_string()
-            .map_err(|_| InputError(format!("{DATABASE_URL} is not valid UTF-8")))?;
+            .map_err(|_| InputError(format!("{var} is not valid UTF-8")))?;
         return Ok(Some((value, Origin::Environment)));
     }
-    Ok(read_dotenv(dotenv)?.map(|value| (value, Origin::DotEnv)))
+    Ok(read_dotenv(dotenv, var)?.map(|value| (value, Origin::DotEnv)))
 }
 
-/// The first `DATABASE_URL` entry of a `.env` file; `None` when the file does not exist or has
-/// no such entry. Parse errors never quote the offending line, which may hold a password.
-fn read_dotenv(path: &Path) -> anyhow::Result<Option<String>> {
+/// The first `var` entry of a `.env` file; `None` when the file does not exist or has no such
+/// entry. Parse errors never quote the offending line, which may hold a password.
+fn read_dotenv(path: &Path, var: &str) -> anyhow::Result<Option<String>> {
     let shown = path.display();
     let entries = match dotenvy::from_path_iter(path) {
         Ok(entries) => entries,
@@ -84,7 +106,7 @@ fn read_dotenv(path: &Path) -> anyhow::Result<Option<String>> {
     for entry in entries {
         let (key, value) =
             entry.map_err(|e| InputError(format!("cannot read {shown}: {}", describe(&e))))?;
-        if key == DATABASE_URL && !value.is_empty() {
+        if key == var && !value.is_empty() {
             return Ok(Some(value));
         }
     }
@@ -138,9 +160,14 @@ impl Source {
         match self {
             Source::Database(url) => {
                 let client = connect(url).await?;
-                let introspection = introspect(&client, options)
+                let mut introspection = introspect(&client, options)
                     .await
                     .with_context(|| format!("reading database {}", url.database()))?;
+                // retort's own bookkeeping is not part of the schema.
+                crate::project::forget_version_table(
+                    &crate::project::version_table_here()?,
+                    &mut introspection.catalog,
+                );
                 Ok(Read {
                     introspection,
                     hints: RenameHints::default(),

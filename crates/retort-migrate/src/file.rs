@@ -305,6 +305,22 @@ fn push_section(out: &mut String, sql: &str, empty: &str) {
     }
 }
 
+/// A moment as the header's `created` (`2026-12-01 22:10:00 UTC`) and as a file name's
+/// `{timestamp}` (`20261201_2210`), from seconds since the Unix epoch; `None` out of range.
+pub fn timestamps(unix_seconds: i64) -> Option<(String, String)> {
+    use time::macros::format_description;
+    let at = time::OffsetDateTime::from_unix_timestamp(unix_seconds).ok()?;
+    let created = at
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+        ))
+        .ok()?;
+    let stamp = at
+        .format(format_description!("[year][month][day]_[hour][minute]"))
+        .ok()?;
+    Some((created, stamp))
+}
+
 /// Text on one line, for header values.
 pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -468,5 +484,12 @@ mod tests {
         );
         assert_eq!(slug("???"), "revision");
         assert!(slug(&"x".repeat(100)).len() <= 40);
+        assert_eq!(
+            timestamps(1_764_627_000),
+            Some((
+                "2025-12-01 22:10:00 UTC".to_owned(),
+                "20251201_2210".to_owned()
+            ))
+        );
     }
 }

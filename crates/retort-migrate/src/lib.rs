@@ -7,12 +7,14 @@
 //!   upgrade or a downgrade runs);
 //! - [`sum`]: the integrity file `retort.sum`;
 //! - [`replay`]: the head of a history as a catalog, offline or through a scratch database;
+//! - [`offline`]: the SQL `--sql` prints, version table bookkeeping included;
 //! - [`runner`]: applying revisions to a database: the version table, the advisory lock that
 //!   serializes runners, one transaction per revision (non-transactional segments alone).
 
 pub mod config;
 pub mod file;
 pub mod history;
+pub mod offline;
 pub mod replay;
 pub mod runner;
 pub mod script;

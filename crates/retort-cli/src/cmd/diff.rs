@@ -130,6 +130,22 @@ fn check_unsupported(
 
 /// Names each step with a hazard that is not allowed on stderr, then fails (exit 1).
 fn refuse_hazards(plan: &Plan, allowed: &BTreeSet<Hazard>, down: bool) -> anyhow::Result<()> {
+    let which = if down {
+        "the down migration"
+    } else {
+        "the migration"
+    };
+    refuse(plan, allowed, which, "print it")
+}
+
+/// Names each step with a hazard that is not allowed on stderr, then fails (exit 1): `which`
+/// names the plan, `verb` what allowing does (`print it`).
+pub(crate) fn refuse(
+    plan: &Plan,
+    allowed: &BTreeSet<Hazard>,
+    which: &str,
+    verb: &str,
+) -> anyhow::Result<()> {
     let refused = plan.refused(allowed);
     if refused.is_empty() {
         return Ok(());
@@ -150,14 +166,9 @@ fn refuse_hazards(plan: &Plan, allowed: &BTreeSet<Hazard>, down: bool) -> anyhow
     }
     let names: Vec<&str> = hazards.iter().map(|h| h.as_str()).collect();
     let names = names.join(",");
-    let which = if down {
-        "the down migration"
-    } else {
-        "the migration"
-    };
     Err(anyhow::anyhow!(
         "{which} has {} step(s) with hazards not allowed ({names}); review them and pass \
-         --allow-hazards {names} to print it",
+         --allow-hazards {names} to {verb}",
         steps.len()
     ))
 }

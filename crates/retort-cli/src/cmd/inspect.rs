@@ -56,7 +56,7 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
         exclude_schemas: args.exclude_schemas,
     };
     let Introspection {
-        catalog,
+        mut catalog,
         unsupported,
         ..
     } = match args.url.as_deref().filter(|s| !s.contains("://")) {
@@ -71,6 +71,10 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
                 .with_context(|| format!("reading database {}", url.database()))?
         }
     };
+    if args.url.as_deref().is_none_or(|s| s.contains("://")) {
+        // retort's own bookkeeping is not part of the schema.
+        crate::project::forget_version_table(&crate::project::version_table_here()?, &mut catalog);
+    }
 
     if !unsupported.is_empty() {
         if !args.allow_unsupported {

@@ -1,7 +1,9 @@
 //! The subcommands. Each lives in its own module with its clap arguments and its `run`.
 
-mod diff;
+pub(crate) mod diff;
+mod history;
 mod inspect;
+mod run;
 
 use std::process::ExitCode;
 
@@ -23,6 +25,29 @@ enum Command {
     Inspect(inspect::Args),
     /// Print the migration from one schema (database or schema files) to another.
     Diff(diff::Args),
+    /// Create a project here: retort.toml, schema/ and migrations/.
+    Init(history::InitArgs),
+    /// Write a new revision: the migration from the history's head (or the database) to
+    /// schema/.
+    Revision(history::RevisionArgs),
+    /// Apply revisions: up to the head, a revision, or the next N (+N).
+    Upgrade(run::UpgradeArgs),
+    /// Undo revisions: the last N (-N), back to a revision, or all (base).
+    Downgrade(run::DowngradeArgs),
+    /// Show the revision the database is at.
+    Current(run::CurrentArgs),
+    /// List the revisions, newest first.
+    History(history::HistoryArgs),
+    /// List the revisions no other revision follows.
+    Heads(history::HeadsArgs),
+    /// Show one revision and its file.
+    Show(history::ShowArgs),
+    /// Record the revision the database is at, without running anything.
+    Stamp(run::StampArgs),
+    /// Write a revision that joins every head of a branched history.
+    Merge(history::MergeArgs),
+    /// Write migrations/retort.sum for the files as they are (after a reviewed edit).
+    Hash(history::HashArgs),
 }
 
 /// Parses the command line. Help and version go to stdout (exit 0); usage errors go to stderr
@@ -49,6 +74,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Inspect(args) => inspect::run(args).await,
         Command::Diff(args) => diff::run(args).await,
+        Command::Init(args) => history::init(args),
+        Command::Revision(args) => history::revision(args).await,
+        Command::Upgrade(args) => run::upgrade(args).await,
+        Command::Downgrade(args) => run::downgrade(args).await,
+        Command::Current(args) => run::current(args).await,
+        Command::History(args) => history::history(args),
+        Command::Heads(args) => history::heads(args),
+        Command::Show(args) => history::show(args),
+        Command::Stamp(args) => run::stamp(args).await,
+        Command::Merge(args) => history::merge(args),
+        Command::Hash(args) => history::hash(args),
     }
 }
 
