@@ -7,6 +7,7 @@ mod cmd;
 mod declared;
 #[allow(dead_code)]
 mod drift;
+mod project;
 mod report;
 mod source;
 
