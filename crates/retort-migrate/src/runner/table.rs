@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use retort_sql::quote::{quote_ident, quote_literal};
+use retort_sql::quote::quote_ident;
 use sha2::{Digest, Sha256};
 
 /// Where the runner records applied revisions: `schema.name`.
@@ -35,11 +35,6 @@ impl VersionTable {
     /// The schema as an SQL identifier, quoted as needed.
     pub fn quoted_schema(&self) -> String {
         quote_ident(&self.schema)
-    }
-
-    /// `'schema.name'` as a string literal (the quoted qualified name, for messages kept in SQL).
-    pub fn literal(&self) -> String {
-        quote_literal(&self.to_string())
     }
 
     /// The session-level advisory lock key that serializes runners of this table: the first 8
@@ -209,7 +204,6 @@ mod tests {
             VersionTable::new("public", "select").to_string(),
             "public.\"select\""
         );
-        assert_eq!(odd.literal(), "'\"My Schema\".\"Odd\"\"Name\"'");
         assert_eq!(odd.quoted_schema(), "\"My Schema\"");
     }
 
