@@ -10,6 +10,8 @@ use std::sync::Arc;
 use retort_declare::SourceError;
 use serde::Deserialize;
 
+use crate::ignore::IgnoreRules;
+
 /// The file name `retort init` writes and the commands read.
 pub const CONFIG_FILE: &str = "retort.toml";
 
@@ -37,6 +39,12 @@ schemas = []
 # Schemas left out (for example one that another tool owns).
 exclude_schemas = []
 
+[ignore]
+# Objects retort leaves alone (managed by an extension or another tool), by kind or by
+# schema-qualified name pattern (* and ?), optionally after a kind: "table audit.*".
+kinds = []
+names = []
+
 [database]
 # The environment variable holding the database URL (postgres://user:password@host/db; the
 # postgresql+psycopg2:// forms of SQLAlchemy are accepted too).
@@ -60,6 +68,8 @@ pub struct Config {
     pub exclude_schemas: Vec<String>,
     pub url_env: String,
     pub dotenv: String,
+    /// `[ignore]`: what `check` and `revision` leave out of both sides.
+    pub ignore: IgnoreRules,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +89,17 @@ struct Raw {
     exclude_schemas: Vec<String>,
     #[serde(default)]
     database: RawDatabase,
+    #[serde(default)]
+    ignore: RawIgnore,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    #[serde(default)]
+    kinds: Vec<String>,
+    #[serde(default)]
+    names: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -123,6 +144,7 @@ impl Default for Config {
             exclude_schemas: Vec::new(),
             url_env: "DATABASE_URL".to_owned(),
             dotenv: ".env".to_owned(),
+            ignore: IgnoreRules::default(),
         }
     }
 }
@@ -200,7 +222,10 @@ impl Config {
                 format!("`version_table` {version_table:?} is not `name` or `schema.name`"),
             ));
         }
+        let ignore = IgnoreRules::new(&raw.ignore.kinds, &raw.ignore.names)
+            .map_err(|message| at(key_span("[ignore]"), message))?;
         Ok(Config {
+            ignore,
             root,
             schema,
             migrations: raw.migrations.unwrap_or(defaults.migrations),
@@ -294,6 +319,15 @@ mod tests {
         assert_eq!(config.version_table, "ops.versions");
         assert_eq!(config.url_env, "APP_DB");
         assert_eq!(config.dotenv, ".env");
+        let ignoring = parse("[ignore]\nnames = [\"table audit.*\"]\n");
+        assert!(
+            matches!(&ignoring, Ok(c) if c.ignore.ignores("table", "audit.log")),
+            "{ignoring:?}"
+        );
+        let bad = parse("[ignore]\nkinds = [\"tables\"]\n")
+            .err()
+            .unwrap_or_default();
+        assert!(bad.starts_with("unknown object kind"), "{bad}");
         assert_eq!(
             config.file_name("20261201_2210", "abc", "init"),
             "20261201_2210_abc_init.sql"

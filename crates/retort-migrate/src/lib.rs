@@ -1,6 +1,7 @@
 //! retort's migration history.
 //!
 //! - [`config`]: the project file, `retort.toml`;
+//! - [`ignore`]: `[ignore]` rules, objects left out of both sides of a comparison;
 //! - [`file`]: migration files (header, up and down sections) and the [`Revision`] they hold;
 //! - [`script`]: a section of a migration file (up or down SQL) as the runner executes it;
 //! - [`history`]: the migration directory as a revision graph (order, heads, branches, what an
@@ -14,6 +15,7 @@
 pub mod config;
 pub mod file;
 pub mod history;
+pub mod ignore;
 pub mod offline;
 pub mod replay;
 pub mod runner;

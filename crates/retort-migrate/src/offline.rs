@@ -7,32 +7,9 @@ use retort_sql::quote::quote_literal;
 use crate::file::Revision;
 use crate::runner::{Direction, VersionTable};
 
-/// The statements that create the version table (and its schema) when missing.
-pub(crate) fn create_table_sql(table: &VersionTable) -> String {
-    let mut sql = String::new();
-    if table.schema != "public" {
-        sql.push_str(&format!(
-            "CREATE SCHEMA IF NOT EXISTS {};\n",
-            table.quoted_schema()
-        ));
-    }
-    sql.push_str(&format!(
-        "CREATE TABLE IF NOT EXISTS {table} (\n\
-         \x20   revision text PRIMARY KEY,\n\
-         \x20   checksum text NOT NULL,\n\
-         \x20   state text NOT NULL CHECK (state IN ('applied', 'upgrading', 'downgrading')),\n\
-         \x20   segments_done integer NOT NULL,\n\
-         \x20   segments_total integer NOT NULL,\n\
-         \x20   applied_at timestamp with time zone NOT NULL DEFAULT pg_catalog.now(),\n\
-         \x20   seq bigint GENERATED ALWAYS AS IDENTITY\n\
-         );\n"
-    ));
-    sql
-}
-
 /// What the printed script starts with: the version table, created when missing.
 pub fn preamble(table: &VersionTable) -> String {
-    create_table_sql(table)
+    table.create_sql()
 }
 
 /// One revision's section in `direction`, segment by segment as the runner runs it; the

@@ -334,25 +334,7 @@ impl<'c> Runner<'c> {
         if self.table_ready.load(Ordering::Relaxed) {
             return Ok(());
         }
-        let mut sql = String::new();
-        if self.table.schema != "public" {
-            sql.push_str(&format!(
-                "CREATE SCHEMA IF NOT EXISTS {};\n",
-                self.table.quoted_schema()
-            ));
-        }
-        sql.push_str(&format!(
-            "CREATE TABLE IF NOT EXISTS {} (\n\
-             \x20   revision text PRIMARY KEY,\n\
-             \x20   checksum text NOT NULL,\n\
-             \x20   state text NOT NULL CHECK (state IN ('applied', 'upgrading', 'downgrading')),\n\
-             \x20   segments_done integer NOT NULL,\n\
-             \x20   segments_total integer NOT NULL,\n\
-             \x20   applied_at timestamp with time zone NOT NULL DEFAULT pg_catalog.now(),\n\
-             \x20   seq bigint GENERATED ALWAYS AS IDENTITY\n\
-             )",
-            self.table
-        ));
+        let sql = self.table.create_sql();
         self.client
             .batch_execute(&sql)
             .await

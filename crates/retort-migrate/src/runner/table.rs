@@ -32,6 +32,29 @@ impl VersionTable {
         }
     }
 
+    /// The statements that create the version table (and its schema) when missing.
+    pub fn create_sql(&self) -> String {
+        let mut sql = String::new();
+        if self.schema != "public" {
+            sql.push_str(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {};\n",
+                self.quoted_schema()
+            ));
+        }
+        sql.push_str(&format!(
+            "CREATE TABLE IF NOT EXISTS {self} (\n\
+             \x20   revision text PRIMARY KEY,\n\
+             \x20   checksum text NOT NULL,\n\
+             \x20   state text NOT NULL CHECK (state IN ('applied', 'upgrading', 'downgrading')),\n\
+             \x20   segments_done integer NOT NULL,\n\
+             \x20   segments_total integer NOT NULL,\n\
+             \x20   applied_at timestamp with time zone NOT NULL DEFAULT pg_catalog.now(),\n\
+             \x20   seq bigint GENERATED ALWAYS AS IDENTITY\n\
+             );\n"
+        ));
+        sql
+    }
+
     /// The schema as an SQL identifier, quoted as needed.
     pub fn quoted_schema(&self) -> String {
         quote_ident(&self.schema)
