@@ -364,32 +364,35 @@ fn function(out: &mut Entries, attribute: Attribute, x: &Function, y: &Function)
             if x.body != y.body {
                 out.diff(l, &x.body, &y.body);
             }
+            // Every setting in a fixed place, so that only those that differ are shown.
             let settings = |f: &Function| {
-                let mut parts = vec![
+                let either = |yes: bool, a: &str, b: &str| if yes { a } else { b }.to_owned();
+                let config = if f.config.is_empty() {
+                    "no set options".to_owned()
+                } else {
+                    f.config
+                        .iter()
+                        .map(|c| format!("set {c}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                [
                     format!("language {}", quote_ident(f.language.as_str())),
+                    either(f.sql_body, "sql-standard body", "string body"),
                     word(&f.volatility),
-                ];
-                if f.sql_body {
-                    parts.push("sql-standard body".to_owned());
-                }
-                if f.strict {
-                    parts.push("strict".to_owned());
-                }
-                if f.security_definer {
-                    parts.push("security definer".to_owned());
-                }
-                if f.leakproof {
-                    parts.push("leakproof".to_owned());
-                }
-                parts.push(format!("parallel {}", word(&f.parallel)));
-                parts.push(format!("cost {}", f.cost));
-                if f.rows != "0" {
-                    parts.push(format!("rows {}", f.rows));
-                }
-                parts.extend(f.config.iter().map(|c| format!("set {c}")));
-                parts.join(", ")
+                    either(f.strict, "strict", "called on null input"),
+                    either(f.security_definer, "security definer", "security invoker"),
+                    either(f.leakproof, "leakproof", "not leakproof"),
+                    format!("parallel {}", word(&f.parallel)),
+                    format!("cost {}", f.cost),
+                    format!("rows {}", f.rows),
+                    config,
+                ]
             };
-            out.part("settings", settings(x), settings(y));
+            let (p, q) = differing(settings(x), settings(y));
+            if !p.is_empty() {
+                out.values("settings", p, q);
+            }
         }
         Attribute::Comment => out.values(l, comment(&x.comment), comment(&y.comment)),
         _ => {}
@@ -633,8 +636,13 @@ fn sequence_options(x: &SequenceOptions, y: &SequenceOptions) -> (String, String
             if o.cycle { "cycle" } else { "no cycle" }.to_owned(),
         ]
     };
-    let (p, q) = (parts(x), parts(y));
-    let (p, q): (Vec<String>, Vec<String>) = p.into_iter().zip(q).filter(|(a, b)| a != b).unzip();
+    differing(parts(x), parts(y))
+}
+
+/// The parts at the same place of two lists that differ, each side joined: `increment 1` and
+/// `increment 5`.
+fn differing<const N: usize>(x: [String; N], y: [String; N]) -> (String, String) {
+    let (p, q): (Vec<String>, Vec<String>) = x.into_iter().zip(y).filter(|(a, b)| a != b).unzip();
     (p.join(", "), q.join(", "))
 }
 
