@@ -17,19 +17,48 @@ use retort_diff::{Change, Diff, Rename};
 use retort_sql::migration::describe;
 use serde::Serialize;
 
-// Unused until the `check` command calls them, like the rest of the module.
-#[allow(unused_imports)]
 pub use render::{render_github, render_human, render_json};
 
 /// Every difference between the actual and the expected schema, and the fix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DriftReport {
+    /// What was compared with what: `database app`, `schema`, `migrations (head 3f9c2a1b7d4e)`.
+    pub actual: String,
+    pub expected: String,
+    /// Revisions of the history the database does not record as applied (or records
+    /// differently): only when a database is checked against the history.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<RevisionDrift>,
     /// In the diff's order: renames first, then every other change by object.
     pub differences: Vec<Difference>,
     pub counts: Counts,
     /// The migration that brings the actual schema to the expected one; empty when nothing
     /// differs.
     pub fix_sql: String,
+}
+
+/// A revision whose record in the database differs from the migration directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevisionDrift {
+    pub kind: RevisionDriftKind,
+    pub revision: String,
+    /// The file that holds it; none for a revision no file holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+/// How a revision's record differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionDriftKind {
+    /// In the history up to its head, never applied.
+    NotApplied,
+    /// Applied, but no migration file holds it.
+    Unknown,
+    /// Applied from a file that has changed since.
+    Edited,
+    /// Started and not finished.
+    PartlyApplied,
 }
 
 /// What kind of difference an entry is, seen from the actual schema.
@@ -86,6 +115,8 @@ pub struct Counts {
     pub unexpected: usize,
     pub changed: usize,
     pub renamed: usize,
+    /// Revisions whose record differs ([`RevisionDrift`]).
+    pub revisions: usize,
 }
 
 impl DriftReport {
@@ -93,7 +124,13 @@ impl DriftReport {
     /// catalog `old` and the expected catalog `new`; `fix_sql` is the plan of the same inputs
     /// (`Plan::to_sql`). Actual values are read from `diff.base` (`old` with the renames
     /// applied), which the changes are relative to.
-    pub fn new(diff: &Diff<'_>, new: &Catalog, fix_sql: &str) -> DriftReport {
+    pub fn new(
+        actual_name: &str,
+        expected_name: &str,
+        diff: &Diff<'_>,
+        new: &Catalog,
+        fix_sql: &str,
+    ) -> DriftReport {
         let actual: &Catalog = &diff.base;
         let mut differences = Vec::with_capacity(diff.renames.len() + diff.changes.len());
         for rename in &diff.renames {
@@ -127,15 +164,26 @@ impl DriftReport {
             fix_sql.to_owned()
         };
         DriftReport {
+            actual: actual_name.to_owned(),
+            expected: expected_name.to_owned(),
+            revisions: Vec::new(),
             differences,
             counts,
             fix_sql,
         }
     }
 
+    /// Adds the revisions whose record differs from the history.
+    pub fn with_revisions(mut self, revisions: Vec<RevisionDrift>) -> DriftReport {
+        self.counts.total += revisions.len();
+        self.counts.revisions += revisions.len();
+        self.revisions = revisions;
+        self
+    }
+
     /// Whether the actual schema is the expected one.
     pub fn is_clean(&self) -> bool {
-        self.differences.is_empty()
+        self.differences.is_empty() && self.revisions.is_empty()
     }
 }
 

@@ -5,7 +5,6 @@
 
 mod cmd;
 mod declared;
-#[allow(dead_code)]
 mod drift;
 mod project;
 mod report;
@@ -25,8 +24,16 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(e) => return report::failure(&anyhow::Error::new(e).context("cannot start")),
     };
+    let usage = cli.errors_are_usage();
     match runtime.block_on(cmd::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report::failure(&err),
+        Ok(code) => code,
+        Err(err) => {
+            let code = report::failure(&err);
+            if usage {
+                ExitCode::from(report::EXIT_USAGE)
+            } else {
+                code
+            }
+        }
     }
 }

@@ -87,7 +87,7 @@ impl Project {
                         .join(", ")
                 )
             })?;
-        self.forget_version_table(&mut declared.introspection.catalog);
+        self.leave_out(&mut declared.introspection.catalog);
         Ok(declared)
     }
 
@@ -121,7 +121,7 @@ impl Project {
             }
         };
         declared::keep_schemas(&mut catalog, &self.options());
-        self.forget_version_table(&mut catalog);
+        self.leave_out(&mut catalog);
         Ok(catalog)
     }
 
@@ -166,13 +166,15 @@ impl Project {
             .into());
         }
         let mut catalog = introspection.catalog;
-        self.forget_version_table(&mut catalog);
+        self.leave_out(&mut catalog);
         Ok(catalog)
     }
 
-    /// Leaves the version table out of a catalog.
-    pub fn forget_version_table(&self, catalog: &mut Catalog) {
+    /// Leaves out of a catalog what the project does not compare: the version table and
+    /// the objects its `[ignore]` rules name.
+    pub fn leave_out(&self, catalog: &mut Catalog) {
         forget_version_table(&self.version_table, catalog);
+        self.config.ignore.apply(catalog);
     }
 }
 

@@ -1,5 +1,6 @@
 //! The subcommands. Each lives in its own module with its clap arguments and its `run`.
 
+mod check;
 pub(crate) mod diff;
 mod history;
 mod inspect;
@@ -48,6 +49,9 @@ enum Command {
     Merge(history::MergeArgs),
     /// Write migrations/retort.sum for the files as they are (after a reviewed edit).
     Hash(history::HashArgs),
+    /// Check for drift: the history against schema/, or a database against either (exit 1
+    /// when they differ).
+    Check(check::CheckArgs),
 }
 
 /// Parses the command line. Help and version go to stdout (exit 0); usage errors go to stderr
@@ -69,9 +73,18 @@ pub fn parse_args() -> Result<Cli, ExitCode> {
     }
 }
 
-/// Runs the parsed command.
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
+impl Cli {
+    /// Whether every error of the command is exit code 2 (its exit code 1 means something
+    /// else: drift found).
+    pub fn errors_are_usage(&self) -> bool {
+        matches!(self.command, Command::Check(_))
+    }
+}
+
+/// Runs the parsed command; its exit code when it succeeds.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let done = match cli.command {
+        Command::Check(args) => return check::run(args).await,
         Command::Inspect(args) => inspect::run(args).await,
         Command::Diff(args) => diff::run(args).await,
         Command::Init(args) => history::init(args),
@@ -85,7 +98,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stamp(args) => run::stamp(args).await,
         Command::Merge(args) => history::merge(args),
         Command::Hash(args) => history::hash(args),
-    }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::{AttributeDrift, Counts, Difference, DriftKind, DriftReport};
+use super::{
+    AttributeDrift, Counts, Difference, DriftKind, DriftReport, RevisionDrift, RevisionDriftKind,
+};
 
 /// The ANSI escapes of the human rendering, all in one place.
 mod ansi {
@@ -14,7 +16,31 @@ mod ansi {
     pub const RESET: &str = "\x1b[0m";
 }
 
-const CLEAN: &str = "No drift: the actual schema matches the expected one.";
+/// `No drift: database app matches schema.`
+fn clean_line(report: &DriftReport) -> String {
+    format!("No drift: {} matches {}.", report.actual, report.expected)
+}
+
+/// `migration migrations/x.sql (revision 3f9c) is not applied`.
+fn revision_line(r: &RevisionDrift) -> String {
+    let file = r.file.as_deref().unwrap_or("no file");
+    match r.kind {
+        RevisionDriftKind::NotApplied => {
+            format!("revision {} ({file}) is not applied", r.revision)
+        }
+        RevisionDriftKind::Unknown => format!(
+            "revision {} is applied but no migration file holds it",
+            r.revision
+        ),
+        RevisionDriftKind::Edited => format!(
+            "revision {} ({file}) was applied from another version of its file",
+            r.revision
+        ),
+        RevisionDriftKind::PartlyApplied => {
+            format!("revision {} ({file}) is partly applied", r.revision)
+        }
+    }
+}
 const GITHUB_TITLE: &str = "Schema drift";
 
 /// One summary line per difference (`+` missing, `-` unexpected, `~` changed, `>` renamed),
@@ -29,9 +55,19 @@ pub fn render_human(report: &DriftReport, color: bool) -> String {
         }
     };
     if report.is_clean() {
-        return format!("{CLEAN}\n");
+        return format!("{}\n", clean_line(report));
     }
-    let mut out = String::new();
+    let mut out = format!(
+        "Drift: {} differs from {}.\n\n",
+        report.actual, report.expected
+    );
+    for r in &report.revisions {
+        out.push_str(&paint(
+            ansi::RED,
+            &format!("! {}", one_line(&revision_line(r))),
+        ));
+        out.push('\n');
+    }
     for d in &report.differences {
         let (marker, style) = match d.kind {
             DriftKind::Missing => ('+', ansi::GREEN),
@@ -98,6 +134,13 @@ pub fn render_json(report: &DriftReport) -> String {
 pub fn render_github(report: &DriftReport) -> String {
     let title = escape_property(GITHUB_TITLE);
     let mut out = String::new();
+    for r in &report.revisions {
+        let _ = writeln!(
+            out,
+            "::error title={title}::{}",
+            escape_data(&revision_line(r))
+        );
+    }
     for d in &report.differences {
         let mut message = match d.kind {
             DriftKind::Missing => format!("{} {} is missing", d.object_kind, d.name),
@@ -124,7 +167,7 @@ pub fn render_github(report: &DriftReport) -> String {
         let _ = writeln!(out, "::error title={title}::{}", escape_data(&message));
     }
     let notice = if report.is_clean() {
-        CLEAN.to_owned()
+        clean_line(report)
     } else {
         count_line(&report.counts)
     };
@@ -178,6 +221,7 @@ fn count_line(counts: &Counts) -> String {
         (counts.unexpected, "unexpected"),
         (counts.changed, "changed"),
         (counts.renamed, "renamed"),
+        (counts.revisions, "revision record(s)"),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)

@@ -24,7 +24,7 @@ fn report(actual: &str, expected: &str) -> DriftReport {
         Ok(plan) => plan,
         Err(e) => panic!("{e}"),
     };
-    DriftReport::new(&diff, &new, &plan.to_sql())
+    DriftReport::new("the database", "the schema", &diff, &new, &plan.to_sql())
 }
 
 /// The colored rendering with the escape character visible.
