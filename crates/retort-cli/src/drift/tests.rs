@@ -38,7 +38,9 @@ fn column_type_change() {
         "CREATE TABLE users (id int PRIMARY KEY, email varchar(255));",
         "CREATE TABLE users (id int PRIMARY KEY, email text);",
     );
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     ~ column public.users.email: type character varying(255) -> text
 
     To fix it, apply:
@@ -52,8 +54,10 @@ fn column_type_change() {
     COMMIT;
 
     1 difference: 1 changed
-    "#);
-    insta::assert_snapshot!(colored(&r), @r#"
+    ");
+    insta::assert_snapshot!(colored(&r), @"
+    Drift: the database differs from the schema.
+
     ^[[33m~ column public.users.email: type character varying(255) -> text^[[0m
 
     ^[[1mTo fix it, apply:^[[0m
@@ -67,9 +71,11 @@ fn column_type_change() {
     COMMIT;
 
     1 difference: 1 changed
-    "#);
+    ");
     insta::assert_snapshot!(render_json(&r), @r#"
     {
+      "actual": "the database",
+      "expected": "the schema",
       "differences": [
         {
           "kind": "changed",
@@ -89,7 +95,8 @@ fn column_type_change() {
         "missing": 0,
         "unexpected": 0,
         "changed": 1,
-        "renamed": 0
+        "renamed": 0,
+        "revisions": 0
       },
       "fix_sql": "BEGIN;\n\n-- alter column public.users.email: change type\n-- hazard access-exclusive-lock: locks table public.users\nALTER TABLE public.users ALTER COLUMN email TYPE text USING email::text;\n\nCOMMIT;\n"
     }
@@ -102,7 +109,9 @@ fn dropped_index() {
         "CREATE TABLE users (id int, email text);\nCREATE INDEX users_email_idx ON users (email);",
         "CREATE TABLE users (id int, email text);",
     );
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     - index public.users_email_idx
 
     To fix it, apply:
@@ -115,8 +124,10 @@ fn dropped_index() {
     COMMIT;
 
     1 difference: 1 unexpected
-    "#);
-    insta::assert_snapshot!(colored(&r), @r#"
+    ");
+    insta::assert_snapshot!(colored(&r), @"
+    Drift: the database differs from the schema.
+
     ^[[31m- index public.users_email_idx^[[0m
 
     ^[[1mTo fix it, apply:^[[0m
@@ -129,9 +140,11 @@ fn dropped_index() {
     COMMIT;
 
     1 difference: 1 unexpected
-    "#);
+    ");
     insta::assert_snapshot!(render_json(&r), @r#"
     {
+      "actual": "the database",
+      "expected": "the schema",
       "differences": [
         {
           "kind": "unexpected",
@@ -144,7 +157,8 @@ fn dropped_index() {
         "missing": 0,
         "unexpected": 1,
         "changed": 0,
-        "renamed": 0
+        "renamed": 0,
+        "revisions": 0
       },
       "fix_sql": "BEGIN;\n\n-- drop index public.users_email_idx\nDROP INDEX public.users_email_idx;\n\nCOMMIT;\n"
     }
@@ -157,7 +171,9 @@ fn edited_function_body() {
         "CREATE FUNCTION add_one(x integer) RETURNS integer LANGUAGE plpgsql AS $$\nBEGIN\n  -- one more\n  RETURN x + 1;\nEND\n$$;",
         "CREATE FUNCTION add_one(x integer) RETURNS integer LANGUAGE plpgsql AS $$\nBEGIN\n  -- one more\n  RETURN x + 2;\nEND\n$$;",
     );
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     ~ function public.add_one(x integer): body changed
         --- actual
         +++ expected
@@ -187,8 +203,10 @@ fn edited_function_body() {
     COMMIT;
 
     1 difference: 1 changed
-    "#);
-    insta::assert_snapshot!(colored(&r), @r#"
+    ");
+    insta::assert_snapshot!(colored(&r), @"
+    Drift: the database differs from the schema.
+
     ^[[33m~ function public.add_one(x integer): body changed^[[0m
     ^[[1m    --- actual^[[0m
     ^[[1m    +++ expected^[[0m
@@ -218,9 +236,11 @@ fn edited_function_body() {
     COMMIT;
 
     1 difference: 1 changed
-    "#);
+    ");
     insta::assert_snapshot!(render_json(&r), @r#"
     {
+      "actual": "the database",
+      "expected": "the schema",
       "differences": [
         {
           "kind": "changed",
@@ -239,7 +259,8 @@ fn edited_function_body() {
         "missing": 0,
         "unexpected": 0,
         "changed": 1,
-        "renamed": 0
+        "renamed": 0,
+        "revisions": 0
       },
       "fix_sql": "BEGIN;\nSET LOCAL check_function_bodies = off;\n\n-- replace the body of function public.add_one(x integer)\nCREATE OR REPLACE FUNCTION public.add_one(x integer) RETURNS integer\n    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE COST 100\n    AS $function$\nBEGIN\n  -- one more\n  RETURN x + 2;\nEND\n$function$;\n\nCOMMIT;\n"
     }
@@ -252,7 +273,9 @@ fn added_enum_value() {
         "CREATE TYPE mood AS ENUM ('sad', 'ok');",
         "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');",
     );
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     ~ enum public.mood: labels 'sad', 'ok' -> 'sad', 'ok', 'happy'
 
     To fix it, apply:
@@ -265,9 +288,11 @@ fn added_enum_value() {
     COMMIT;
 
     1 difference: 1 changed
-    "#);
+    ");
     insta::assert_snapshot!(render_json(&r), @r#"
     {
+      "actual": "the database",
+      "expected": "the schema",
       "differences": [
         {
           "kind": "changed",
@@ -287,7 +312,8 @@ fn added_enum_value() {
         "missing": 0,
         "unexpected": 0,
         "changed": 1,
-        "renamed": 0
+        "renamed": 0,
+        "revisions": 0
       },
       "fix_sql": "BEGIN;\n\n-- add values to enum public.mood\nALTER TYPE public.mood ADD VALUE 'happy';\n\nCOMMIT;\n"
     }
@@ -300,7 +326,9 @@ fn missing_table() {
         "CREATE TABLE users (id int);",
         "CREATE TABLE users (id int);\nCREATE TABLE feedback (id int, body text NOT NULL);",
     );
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     + table public.feedback
 
     To fix it, apply:
@@ -316,8 +344,10 @@ fn missing_table() {
     COMMIT;
 
     1 difference: 1 missing
-    "#);
-    insta::assert_snapshot!(colored(&r), @r#"
+    ");
+    insta::assert_snapshot!(colored(&r), @"
+    Drift: the database differs from the schema.
+
     ^[[32m+ table public.feedback^[[0m
 
     ^[[1mTo fix it, apply:^[[0m
@@ -333,9 +363,11 @@ fn missing_table() {
     COMMIT;
 
     1 difference: 1 missing
-    "#);
+    ");
     insta::assert_snapshot!(render_json(&r), @r#"
     {
+      "actual": "the database",
+      "expected": "the schema",
       "differences": [
         {
           "kind": "missing",
@@ -348,7 +380,8 @@ fn missing_table() {
         "missing": 1,
         "unexpected": 0,
         "changed": 0,
-        "renamed": 0
+        "renamed": 0,
+        "revisions": 0
       },
       "fix_sql": "BEGIN;\n\n-- create table public.feedback\nCREATE TABLE public.feedback (\n    id integer,\n    body text NOT NULL\n);\n\nCOMMIT;\n"
     }
@@ -361,7 +394,9 @@ fn unexpected_table() {
         "CREATE TABLE users (id int);\nCREATE TABLE scratch (id int);",
         "CREATE TABLE users (id int);",
     );
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     - table public.scratch
 
     To fix it, apply:
@@ -375,9 +410,11 @@ fn unexpected_table() {
     COMMIT;
 
     1 difference: 1 unexpected
-    "#);
+    ");
     insta::assert_snapshot!(render_json(&r), @r#"
     {
+      "actual": "the database",
+      "expected": "the schema",
       "differences": [
         {
           "kind": "unexpected",
@@ -390,7 +427,8 @@ fn unexpected_table() {
         "missing": 0,
         "unexpected": 1,
         "changed": 0,
-        "renamed": 0
+        "renamed": 0,
+        "revisions": 0
       },
       "fix_sql": "BEGIN;\n\n-- drop table public.scratch\n-- hazard data-loss: drops table public.scratch and every row in it\nDROP TABLE public.scratch;\n\nCOMMIT;\n"
     }
@@ -403,7 +441,9 @@ fn default_change() {
         "CREATE TABLE users (id int, created_at timestamptz DEFAULT now(), state text);",
         "CREATE TABLE users (id int, created_at timestamptz, state text DEFAULT 'new');",
     );
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     ~ column public.users.created_at: default now() -> none
     ~ column public.users.state: default none -> 'new'::text
 
@@ -420,9 +460,11 @@ fn default_change() {
     COMMIT;
 
     2 differences: 2 changed
-    "#);
+    ");
     insta::assert_snapshot!(render_json(&r), @r#"
     {
+      "actual": "the database",
+      "expected": "the schema",
       "differences": [
         {
           "kind": "changed",
@@ -454,7 +496,8 @@ fn default_change() {
         "missing": 0,
         "unexpected": 0,
         "changed": 2,
-        "renamed": 0
+        "renamed": 0,
+        "revisions": 0
       },
       "fix_sql": "BEGIN;\n\n-- alter column public.users.created_at: change default\nALTER TABLE public.users ALTER COLUMN created_at DROP DEFAULT;\n\n-- alter column public.users.state: change default\nALTER TABLE public.users ALTER COLUMN state SET DEFAULT 'new'::text;\n\nCOMMIT;\n"
     }
@@ -467,7 +510,9 @@ fn several_kinds_and_a_rename() {
         "CREATE TABLE a (id int);\nCREATE TABLE users (id int, email varchar(255));\nCREATE INDEX users_email_idx ON users (email);",
         "-- retort:renamed-from a\nCREATE TABLE b (id int);\nCREATE TABLE users (id int, email text NOT NULL);\nCREATE TABLE feedback (id int);",
     );
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     > table public.a renamed to public.b
     + table public.feedback
     ~ column public.users.email: type character varying(255) -> text; not null false -> true
@@ -497,9 +542,11 @@ fn several_kinds_and_a_rename() {
     COMMIT;
 
     4 differences: 1 missing, 1 unexpected, 1 changed, 1 renamed
-    "#);
+    ");
     insta::assert_snapshot!(render_json(&r), @r#"
     {
+      "actual": "the database",
+      "expected": "the schema",
       "differences": [
         {
           "kind": "renamed",
@@ -540,7 +587,8 @@ fn several_kinds_and_a_rename() {
         "missing": 1,
         "unexpected": 1,
         "changed": 1,
-        "renamed": 1
+        "renamed": 1,
+        "revisions": 0
       },
       "fix_sql": "BEGIN;\n\n-- rename table public.a to table public.b\nALTER TABLE public.a RENAME TO b;\n\n-- drop index public.users_email_idx\nDROP INDEX public.users_email_idx;\n\n-- create table public.feedback\nCREATE TABLE public.feedback (\n    id integer\n);\n\n-- alter column public.users.email: change type, set not null\n-- hazard access-exclusive-lock: locks table public.users\n-- hazard access-exclusive-lock: locks table public.users while every row is checked\nALTER TABLE public.users ALTER COLUMN email TYPE text USING email::text;\nALTER TABLE public.users ALTER COLUMN email SET NOT NULL;\n\nCOMMIT;\n"
     }
@@ -566,6 +614,8 @@ fn github_escapes_names() {
     "#);
     // The human line keeps the name on one line.
     insta::assert_snapshot!(render_human(&r, false), @r#"
+    Drift: the database differs from the schema.
+
     - table public."a,b: 100%\nc"
 
     To fix it, apply:
@@ -593,7 +643,9 @@ fn github_diff_is_one_command() {
     ::error title=Schema drift::constraint positive on public.t differs: definition changed%0A--- actual%0A+++ expected%0A@@ -1 +1 @@%0A-ALTER TABLE public.t ADD CONSTRAINT positive CHECK ((id > 0))%0A+ALTER TABLE public.t ADD CONSTRAINT positive CHECK ((id >= 0))
     ::notice title=Schema drift::1 difference: 1 changed
     "#);
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     ~ constraint positive on public.t: definition changed
         --- actual
         +++ expected
@@ -615,7 +667,7 @@ fn github_diff_is_one_command() {
     COMMIT;
 
     1 difference: 1 changed
-    "#);
+    ");
 }
 
 #[test]
@@ -623,21 +675,24 @@ fn clean() {
     let sql = "CREATE TABLE users (id int PRIMARY KEY, email text);";
     let r = report(sql, sql);
     assert!(r.is_clean());
-    insta::assert_snapshot!(render_human(&r, false), @r#"No drift: the actual schema matches the expected one."#);
+    insta::assert_snapshot!(render_human(&r, false), @"No drift: the database matches the schema.");
     insta::assert_snapshot!(render_json(&r), @r#"
     {
+      "actual": "the database",
+      "expected": "the schema",
       "differences": [],
       "counts": {
         "total": 0,
         "missing": 0,
         "unexpected": 0,
         "changed": 0,
-        "renamed": 0
+        "renamed": 0,
+        "revisions": 0
       },
       "fix_sql": ""
     }
     "#);
-    insta::assert_snapshot!(render_github(&r), @r#"::notice title=Schema drift::No drift: the actual schema matches the expected one."#);
+    insta::assert_snapshot!(render_github(&r), @"::notice title=Schema drift::No drift: the database matches the schema.");
 }
 
 #[test]
@@ -646,7 +701,9 @@ fn index_and_view_definitions() {
         "CREATE TABLE t (id int, name text);\nCREATE INDEX t_name_idx ON t (name);\nCREATE VIEW v AS SELECT id, name FROM t WHERE id > 0;\nCOMMENT ON VIEW v IS 'old';",
         "CREATE TABLE t (id int, name text);\nCREATE INDEX t_name_idx ON t (lower(name)) WHERE id > 0;\nCREATE VIEW v AS SELECT id FROM t WHERE id > 0;\nCOMMENT ON VIEW v IS 'new';",
     );
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     ~ index public.t_name_idx: definition changed
         --- actual
         +++ expected
@@ -688,7 +745,7 @@ fn index_and_view_definitions() {
     COMMIT;
 
     2 differences: 2 changed
-    "#);
+    ");
 }
 
 #[test]
@@ -697,7 +754,9 @@ fn options_and_settings() {
         "CREATE SEQUENCE s INCREMENT 1;\nCREATE DOMAIN pos AS int CHECK (VALUE > 0);\nCREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY, n int);\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';",
         "CREATE SEQUENCE s INCREMENT 5 CACHE 20;\nCREATE DOMAIN pos AS int CHECK (VALUE >= 0);\nCREATE TABLE t (id int GENERATED BY DEFAULT AS IDENTITY, n int GENERATED ALWAYS AS (id * 2) STORED);\nCREATE FUNCTION f() RETURNS int LANGUAGE sql IMMUTABLE STRICT AS 'SELECT 1';",
     );
-    insta::assert_snapshot!(render_human(&r, false), @r#"
+    insta::assert_snapshot!(render_human(&r, false), @"
+    Drift: the database differs from the schema.
+
     ~ domain public.pos: checks changed
         --- actual
         +++ expected
@@ -742,5 +801,5 @@ fn options_and_settings() {
     COMMIT;
 
     5 differences: 5 changed
-    "#);
+    ");
 }
