@@ -344,6 +344,7 @@ pub fn new_id(parents: &[String], message: &str, created: &str, up: &str) -> Str
 /// The message as a file-name part: lower-case letters and digits, `_` between words, at most
 /// 40 characters; `revision` when nothing is left.
 pub fn slug(message: &str) -> String {
+    const MAX: usize = 40;
     let mut out = String::new();
     for c in message.chars() {
         if c.is_ascii_alphanumeric() {
@@ -351,7 +352,10 @@ pub fn slug(message: &str) -> String {
         } else if !out.is_empty() && !out.ends_with('_') {
             out.push('_');
         }
-        if out.len() >= 40 {
+        if out.len() > MAX {
+            // Cut at the last word that fits whole (a single long word is cut).
+            let cut = out[..MAX].rfind('_').unwrap_or(MAX);
+            out.truncate(cut);
             break;
         }
     }
@@ -483,7 +487,11 @@ mod tests {
             "add_feedback_users_ratings"
         );
         assert_eq!(slug("???"), "revision");
-        assert!(slug(&"x".repeat(100)).len() <= 40);
+        assert!(slug(&"x".repeat(100)).len() == 40);
+        assert_eq!(
+            slug("feedback, citations, summaries view and row level security"),
+            "feedback_citations_summaries_view_and"
+        );
         assert_eq!(
             timestamps(1_764_627_000),
             Some((
