@@ -66,8 +66,11 @@ fn source_excerpt(err: &anyhow::Error) -> Option<String> {
         if let Some(ReplayError(e)) = cause.downcast_ref::<ReplayError>() {
             return Some(e.render());
         }
-        if let Some(RunError::Statement(e)) = cause.downcast_ref::<RunError>() {
-            return e.excerpt.clone();
+        if let Some(e) = cause.downcast_ref::<RunError>() {
+            // The first line is the message; the statement, the caret, PostgreSQL's details
+            // and what became of the transaction follow.
+            let text = e.to_string();
+            return text.split_once('\n').map(|(_, rest)| rest.to_owned());
         }
         if let Some(ScratchError::Script(e)) = cause.downcast_ref::<ScratchError>() {
             // Its display is the located message, then the line, caret and details.
