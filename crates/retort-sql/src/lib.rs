@@ -5,12 +5,14 @@
 //!   recreates it in an empty database.
 //! - [`migration`]: one object at a time, created, dropped, renamed or altered, for the
 //!   statements of a migration plan.
+//! - [`rename`]: an object's rename followed through canonical SQL text.
 
 mod ddl;
 mod error;
 pub mod migration;
 mod order;
 pub mod quote;
+pub mod rename;
 pub mod script;
 
 pub use error::RenderError;

@@ -380,74 +380,19 @@ enum Token {
     Other,
 }
 
-/// Splits SQL text into identifiers (bare ones folded to lower case, quoted ones raw), dots,
-/// opening parentheses and everything else; string literals are one token, whitespace none.
+/// Identifiers (bare ones folded to lower case, quoted ones raw), dots, opening parentheses
+/// and everything else; string literals are one token, whitespace none.
 fn lex(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        if c == '\'' {
-            i += 1;
-            while let Some(&d) = chars.get(i) {
-                i += 1;
-                if d == '\'' {
-                    if chars.get(i) == Some(&'\'') {
-                        i += 1;
-                    } else {
-                        break;
-                    }
-                }
-            }
-            tokens.push(Token::Other);
-        } else if c == '"' {
-            let mut ident = String::new();
-            i += 1;
-            while let Some(&d) = chars.get(i) {
-                i += 1;
-                if d == '"' {
-                    if chars.get(i) == Some(&'"') {
-                        ident.push('"');
-                        i += 1;
-                    } else {
-                        break;
-                    }
-                } else {
-                    ident.push(d);
-                }
-            }
-            tokens.push(Token::Ident(ident));
-        } else if c.is_alphabetic() || c == '_' || !c.is_ascii() {
-            let mut ident = String::new();
-            while let Some(&d) = chars.get(i) {
-                if d.is_alphanumeric() || d == '_' || d == '$' || !d.is_ascii() {
-                    ident.push(d.to_ascii_lowercase());
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            tokens.push(Token::Ident(ident));
-        } else if c.is_ascii_digit() {
-            while chars
-                .get(i)
-                .is_some_and(|d| d.is_ascii_alphanumeric() || *d == '.' || *d == '_')
-            {
-                i += 1;
-            }
-            tokens.push(Token::Other);
-        } else {
-            i += 1;
-            if !c.is_whitespace() {
-                tokens.push(match c {
-                    '.' => Token::Dot,
-                    '(' => Token::LeftParen,
-                    _ => Token::Other,
-                });
-            }
-        }
-    }
-    tokens
+    use crate::rename::Kind;
+    crate::rename::tokens(text)
+        .into_iter()
+        .map(|t| match t.kind {
+            Kind::Ident { name, .. } => Token::Ident(name),
+            Kind::Dot => Token::Dot,
+            Kind::LeftParen => Token::LeftParen,
+            _ => Token::Other,
+        })
+        .collect()
 }
 
 /// Every `schema.name` pair written in `text` (canonical SQL: bare or double-quoted

@@ -11,6 +11,7 @@
 mod function;
 pub mod names;
 mod objects;
+mod rename_object;
 mod renames;
 mod scope;
 mod table;

@@ -12,6 +12,7 @@ use sqlparser::ast::{
 };
 
 use super::names::Taken;
+use super::rename_object::RelationRename;
 use super::scope::{ExprScope, resolved};
 use super::table::{
     altered_sequence_options, option_key, option_keys, option_text, sequence_options, set_options,
@@ -575,6 +576,17 @@ impl Loader {
                 // pg_dump's `SELECT pg_catalog.setval(…)`: a sequence's position is data.
                 Ok(())
             }
+            Statement::AlterIndex {
+                name,
+                operation: sqlparser::ast::AlterIndexOperation::RenameIndex { index_name },
+            } => match index_name.0.as_slice() {
+                [sqlparser::ast::ObjectNamePart::Identifier(new)] => {
+                    self.rename_relation(RelationRename::Index, name, false, new)
+                }
+                _ => Err(Problem::new(
+                    "the new name of ALTER INDEX … RENAME TO takes no schema",
+                )),
+            },
             Statement::Insert(_) | Statement::Update { .. } | Statement::Delete(_) => {
                 self.approximate("data statements change no schema: not applied offline");
                 Ok(())
@@ -758,11 +770,8 @@ impl Loader {
             .ok_or_else(|| {
                 Problem::new(format!("type \"{}\" does not exist", display(&alter.name)))
             })?;
-        if let Op::Rename(_) = &alter.operation {
-            return Err(Problem::new(
-                "renaming a type is not read offline (the columns and expressions that name it \
-                 are not rewritten): use a development database",
-            ));
+        if let Op::Rename(rename) = &alter.operation {
+            return self.rename_type(&name, &rename.new_name);
         }
         let e = self
             .catalog
@@ -1242,11 +1251,14 @@ impl Loader {
             RelationKind::MaterializedView => "materialized view",
             RelationKind::Sequence => "sequence",
         };
-        if let RelationAction::RenameTo(_) = &alter.action {
-            return Err(Problem::new(format!(
-                "renaming a {kind} is not read offline (the expressions that name it are not \
-                 rewritten): use a development database"
-            )));
+        if let RelationAction::RenameTo(new) = &alter.action {
+            let kind = match alter.kind {
+                RelationKind::Index => RelationRename::Index,
+                RelationKind::View => RelationRename::View,
+                RelationKind::MaterializedView => RelationRename::MaterializedView,
+                RelationKind::Sequence => RelationRename::Sequence,
+            };
+            return self.rename_relation(kind, &alter.name, alter.if_exists, new);
         }
         let missing = || {
             Problem::new(format!(
@@ -1481,6 +1493,9 @@ impl Loader {
         let q = self
             .resolve(name, |q| self.catalog.domains.contains_key(q))?
             .ok_or_else(|| Problem::new(format!("domain \"{}\" does not exist", display(name))))?;
+        if let AlterDomainAction::RenameTo(new) = action {
+            return self.rename_type(&q, new);
+        }
         self.names_changed();
         let d = self.catalog.domains[&q].clone();
         let mut d2 = d.clone();
@@ -1516,12 +1531,7 @@ impl Loader {
                     c.not_valid = false;
                 }
             }
-            AlterDomainAction::RenameTo(_) => {
-                return Err(Problem::new(
-                    "renaming a domain is not read offline (the columns, casts and expressions \
-                     that name it are not rewritten): use a development database",
-                ));
-            }
+            AlterDomainAction::RenameTo(_) => {}
             AlterDomainAction::RenameConstraint { from, to } => {
                 if let Some(mut c) = d2.checks.remove(&fold_ident(from)) {
                     c.name = fold_ident(to);

@@ -1272,6 +1272,26 @@ impl Loader {
         only: bool,
         actions: &[AlterTableAction],
     ) -> Result<()> {
+        if let [AlterTableAction::Sql(op)] = actions
+            && let AlterTableOperation::RenameTable { table_name: new } = op.as_ref()
+        {
+            let (sqlparser::ast::RenameTableNameKind::To(new)
+            | sqlparser::ast::RenameTableNameKind::As(new)) = new;
+            let new = match new.0.as_slice() {
+                [sqlparser::ast::ObjectNamePart::Identifier(i)] => i,
+                _ => {
+                    return Err(Problem::new(
+                        "the new name of ALTER TABLE … RENAME TO takes no schema",
+                    ));
+                }
+            };
+            return self.rename_relation(
+                super::rename_object::RelationRename::Any,
+                name,
+                if_exists,
+                new,
+            );
+        }
         let table_name = match self.resolve_relation(name) {
             Ok(n) => n,
             Err(_) if if_exists => return Ok(()),
