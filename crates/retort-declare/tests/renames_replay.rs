@@ -123,7 +123,26 @@ CREATE VIEW "Odd Schema".ov AS SELECT "T".id FROM "Odd Schema"."T";
 ALTER TABLE "Odd Schema"."T" RENAME TO "New T";
 "#;
 
+/// Partition parents, inheritance parents and the queries of SQL-standard bodies.
+const PARENTS_RENAMED: &str = "
+CREATE TYPE public.mood AS ENUM ('happy', 'sad');
+CREATE TABLE public.p (id integer, k integer, m public.mood) PARTITION BY RANGE (k);
+CREATE TABLE public.p1 PARTITION OF public.p FOR VALUES FROM (0) TO (10);
+CREATE TABLE public.par (a integer);
+CREATE TABLE public.ch (b integer) INHERITS (public.par);
+CREATE FUNCTION public.happy(x public.mood) RETURNS boolean LANGUAGE sql
+    BEGIN ATOMIC SELECT x = 'happy'::public.mood; END;
+CREATE FUNCTION public.count_p() RETURNS bigint LANGUAGE sql
+    BEGIN ATOMIC SELECT count(*) FROM public.p WHERE p.k > 0; END;
+ALTER TABLE public.p RENAME TO q;
+ALTER TABLE IF EXISTS public.p RENAME TO r;
+ALTER TABLE public.p1 RENAME TO q1;
+ALTER TABLE public.par RENAME TO parent;
+ALTER TYPE public.mood RENAME TO feeling;
+";
+
 const SCRIPTS: &[(&str, &str)] = &[
+    ("parents renamed", PARENTS_RENAMED),
     ("enum swap", ENUM_SWAP),
     ("enum renamed", ENUM_RENAMED),
     ("table renamed", TABLE_RENAMED),
@@ -209,6 +228,27 @@ async fn renames_replayed_offline_agree_with_the_server() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Where ruleutils would have to choose the printed names of a query's relations again, the
+/// rename is refused offline rather than guessed.
+#[test]
+fn renumbered_query_names_are_refused() {
+    let sql = "CREATE SCHEMA app;
+CREATE TABLE public.t (id integer);
+CREATE TABLE app.t (id integer);
+CREATE VIEW public.both_t AS SELECT a.id, b.id AS other FROM public.t a, app.t b;
+CREATE VIEW public.plain AS SELECT t.id FROM public.t, app.t t_1 WHERE t_1.id = t.id;
+ALTER TABLE public.t RENAME TO n;
+";
+    let Err(e) = load_sql("m.sql", sql) else {
+        panic!("applied offline, expected a refusal");
+    };
+    let text = e.to_string();
+    assert!(
+        text.starts_with("m.sql:6:") && text.contains("use a development database"),
+        "{text}"
+    );
 }
 
 /// A name already taken is the server's error.
