@@ -1725,10 +1725,13 @@ impl Loader {
     ) -> Result<()> {
         let t = self.resolve_type(data_type)?;
         let collation = collation.map(|c| self.resolve_collation(c)).transpose()?;
-        self.approximate(
-            "after a column type change, defaults and checks that use the column are kept as \
-             they were",
-        );
+        let name = fold_ident(column);
+        if self.expressions_use_column(table, name.as_str()) {
+            self.approximate(
+                "after a column type change, defaults and checks that use the column are kept \
+                 as they were",
+            );
+        }
         let c = self.column_mut(table, column)?;
         c.data_type = t.clone();
         c.collation = collation;
@@ -1738,6 +1741,32 @@ impl Loader {
             identity.options = altered_sequence_options(&identity.options, Some(&t.sql), &[])?;
         }
         Ok(())
+    }
+
+    /// Whether a default, a generated expression or a check constraint of `table` may name
+    /// the column `column` (a word of their text; PostgreSQL reparses them after a type change,
+    /// which the loader does not).
+    fn expressions_use_column(&self, table: &QualifiedName, column: &str) -> bool {
+        let Some(t) = self.catalog.tables.get(table) else {
+            return false;
+        };
+        let mentions = |text: &str| {
+            text.match_indices(column).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + column.len()..].chars().next();
+                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                !word(before) && !word(after)
+            })
+        };
+        t.columns.iter().any(|c| {
+            (c.name.as_str() == column && c.default.is_some())
+                || c.generated
+                    .as_ref()
+                    .is_some_and(|g| mentions(&g.expression.0))
+        }) || t.constraints.values().any(|k| match &k.kind {
+            ConstraintKind::Check { expression, .. } => mentions(&expression.0),
+            _ => false,
+        })
     }
 
     /// `ALTER TABLE child INHERIT parent`: the child must have the parent's columns (and their
