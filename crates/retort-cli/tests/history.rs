@@ -572,3 +572,43 @@ async fn a_killed_connection_leaves_the_previous_revision() {
         .expect("query");
     assert!(exists.get::<_, bool>(0));
 }
+
+/// The offline head and schema give the same revision, byte for byte, as the exact ones (the
+/// history replayed and the schema loaded in scratch databases on a development server).
+#[tokio::test]
+async fn offline_and_exact_revisions_are_the_same_file() {
+    let db = TestDb::new().await;
+    let dev = db.server().url_for("postgres");
+    let project = tempfile::tempdir().expect("temporary directory");
+    let dir = project.path();
+    retort(dir, &["init"], &[]).ok();
+    let mut previous: Vec<String> = Vec::new();
+    for (step, schema) in [SCHEMA_V1, SCHEMA_V2].iter().enumerate() {
+        write(dir, "schema/app.sql", schema);
+        let message = format!("step {step}");
+        let args = [
+            "revision",
+            "-m",
+            message.as_str(),
+            "--allow-hazards",
+            "data-loss",
+        ];
+        retort(dir, &args, &[]).ok();
+        let files = migration_files(dir);
+        let new = files
+            .iter()
+            .find(|f| !previous.contains(f))
+            .expect("a new file")
+            .clone();
+        let offline = std::fs::read_to_string(dir.join("migrations").join(&new)).expect("read");
+        std::fs::remove_file(dir.join("migrations").join(&new)).expect("rm");
+        retort(dir, &["hash"], &[]).ok();
+        let mut exact_args = args.to_vec();
+        exact_args.extend(["--dev-url", dev.as_str()]);
+        retort(dir, &exact_args, &[]).ok();
+        let exact = std::fs::read_to_string(dir.join("migrations").join(&new))
+            .expect("the exact revision has the same name");
+        assert_eq!(offline, exact, "step {step}");
+        previous = migration_files(dir);
+    }
+}
