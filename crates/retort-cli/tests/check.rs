@@ -215,7 +215,7 @@ async fn unapplied_revisions_and_unrevised_schema_edits() {
         .next()
         .and_then(|l| l.strip_prefix("wrote "))
         .expect("the new file");
-    assert!(out.contains(&format!("is not applied")), "{out}");
+    assert!(out.contains("is not applied"), "{out}");
     assert!(out.contains(file), "{out}");
     assert!(out.contains("+ table public.extra\n"), "{out}");
     let json = drift(&retort(
