@@ -139,6 +139,12 @@ impl Project {
         })
     }
 
+    /// Whether a database URL is given or configured at all.
+    pub fn has_database_url(&self, arg: Option<&str>) -> anyhow::Result<bool> {
+        let dotenv = self.config.root.join(&self.config.dotenv);
+        Ok(crate::source::project_database_url(arg, &self.config.url_env, &dotenv)?.is_some())
+    }
+
     /// Connects to the project's database.
     pub async fn connect(&self, url: &DatabaseUrl) -> anyhow::Result<tokio_postgres::Client> {
         Ok(connect(url).await?)

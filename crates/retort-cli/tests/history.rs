@@ -297,10 +297,37 @@ async fn a_new_users_session() {
     same_schema(dir, &url, &direct.url());
     same_schema(dir, &direct.url(), &url);
 
-    // The printed SQL of the whole history, run by psql-like means, gives the same database.
+    // stamp records without running; show prints a revision and its file.
+    retort(dir, &["stamp", "base"], &with_db).ok();
+    assert_eq!(
+        retort(dir, &["current"], &with_db).ok(),
+        "base (no revision applied)\n"
+    );
+    retort(dir, &["stamp", "head"], &with_db).ok();
+    assert_eq!(
+        retort(dir, &["current"], &with_db).ok(),
+        format!("{second_id} (head), second\n")
+    );
+    let prefix = &second_id[..6];
+    let out = retort(dir, &["show", prefix], &[]).ok().to_owned();
+    assert!(
+        out.starts_with(&format!("Revision: {second_id} (head)\n")),
+        "{out}"
+    );
+    assert!(out.ends_with(&second_text), "{out}");
+
+    // The printed SQL of the whole history, run by psql-like means, gives the same database;
+    // without a database configured, it starts from base.
     let sql = retort(dir, &["upgrade", "base:head", "--sql"], &[])
         .ok()
         .to_owned();
+    let from_base = retort(dir, &["upgrade", "head", "--sql"], &[]);
+    assert_eq!(from_base.ok(), sql);
+    assert!(
+        from_base.stderr.starts_with("note: no database"),
+        "{}",
+        from_base.stderr
+    );
     let printed = TestDb::new().await;
     printed.execute(&sql).await;
     same_schema(dir, &printed.url(), "schema");

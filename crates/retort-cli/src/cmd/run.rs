@@ -69,6 +69,19 @@ pub async fn upgrade(args: UpgradeArgs) -> anyhow::Result<()> {
         };
         return print_sql(&project, &revisions, Direction::Up);
     }
+    if args.sql && !project.has_database_url(args.database_url.as_deref())? {
+        // Nothing says what is applied: print from base, without connecting.
+        eprintln!("note: no database configured: printing the SQL from base");
+        let none = BTreeSet::new();
+        let revisions = match args.target.strip_prefix('+') {
+            Some(n) => history.next_n(count(n, "+N")?, &none)?,
+            None => match history.resolve(&args.target)? {
+                Some(target) => history.to_apply(&target.id, &none),
+                None => Vec::new(),
+            },
+        };
+        return print_sql(&project, &revisions, Direction::Up);
+    }
     let url = project.database_url(args.database_url.as_deref())?;
     let client = project.connect(&url).await?;
     let runner = lock(&project, &client).await?;
