@@ -13,6 +13,7 @@
 
 mod assemble;
 pub mod conn;
+pub mod position;
 mod query;
 pub mod scratch;
 

@@ -15,6 +15,7 @@
 //! is reset between scripts with `DISCARD ALL`, so a `SET search_path` in one file does not leak
 //! into the next; a script that leaves a transaction open is an error.
 
+use crate::position::locate;
 use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
@@ -401,7 +402,7 @@ fn script_error(script: &Script, err: &tokio_postgres::Error) -> ScriptError {
     };
     let (line, column, excerpt) = match db.position() {
         Some(ErrorPosition::Original(position)) => match locate(&script.sql, *position as usize) {
-            Some(loc) => (Some(loc.line), Some(loc.column), Some(caret_excerpt(&loc))),
+            Some(loc) => (Some(loc.line), Some(loc.column), Some(loc.excerpt())),
             None => (None, None, None),
         },
         // A position inside a query PostgreSQL built (e.g. a function body it validated): shown,
@@ -410,7 +411,7 @@ fn script_error(script: &Script, err: &tokio_postgres::Error) -> ScriptError {
             None,
             None,
             locate(query, *position as usize)
-                .map(|loc| format!("in the query PostgreSQL ran:\n{}", caret_excerpt(&loc))),
+                .map(|loc| format!("in the query PostgreSQL ran:\n{}", loc.excerpt())),
         ),
         None => (None, None, None),
     };
@@ -427,62 +428,10 @@ fn script_error(script: &Script, err: &tokio_postgres::Error) -> ScriptError {
     }
 }
 
-/// A place in a script.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Location {
-    /// 1-based line.
-    line: usize,
-    /// 1-based column, in characters.
-    column: usize,
-    /// The line's text, without its terminator.
-    text: String,
-}
-
-/// The line and column of `position`, PostgreSQL's 1-based character index into `sql`. One past
-/// the last character (an error at the end of input) is accepted.
-fn locate(sql: &str, position: usize) -> Option<Location> {
-    let target = position.checked_sub(1)?;
-    let mut index = 0usize;
-    let mut line = 1usize;
-    let mut line_start_byte = 0usize;
-    let mut line_start_char = 0usize;
-    for (byte, c) in sql.char_indices() {
-        if index == target {
-            break;
-        }
-        if c == '\n' {
-            line += 1;
-            line_start_byte = byte + 1;
-            line_start_char = index + 1;
-        }
-        index += 1;
-    }
-    if index != target {
-        return None;
-    }
-    let text = sql[line_start_byte..].split('\n').next().unwrap_or("");
-    let text = text.strip_suffix('\r').unwrap_or(text);
-    Some(Location {
-        line,
-        column: target - line_start_char + 1,
-        text: text.to_owned(),
-    })
-}
-
-/// The line, then a caret under the column (tabs kept, so it lines up however they render).
-fn caret_excerpt(loc: &Location) -> String {
-    let pad: String = loc
-        .text
-        .chars()
-        .take(loc.column - 1)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    format!("{}\n{pad}^", loc.text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::position::Location;
 
     fn loc(line: usize, column: usize, text: &str) -> Option<Location> {
         Some(Location {
@@ -511,7 +460,7 @@ mod tests {
             column: 5,
             text: "\tSELEC 2;".into(),
         };
-        assert_eq!(caret_excerpt(&l), "\tSELEC 2;\n\t   ^");
+        assert_eq!(l.excerpt(), "\tSELEC 2;\n\t   ^");
     }
 
     #[test]

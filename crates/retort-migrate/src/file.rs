@@ -367,6 +367,31 @@ pub fn slug(message: &str) -> String {
     }
 }
 
+/// A revision written and read back, for tests.
+#[cfg(test)]
+pub(crate) fn test_revision(
+    id: &str,
+    parents: &[&str],
+    file: &str,
+    up: &str,
+    down: &str,
+) -> Revision {
+    let text = NewFile {
+        id: id.into(),
+        parents: parents.iter().map(|p| (*p).to_owned()).collect(),
+        message: id.into(),
+        created: "2026-12-01 00:00:00 UTC".into(),
+        hazards: Vec::new(),
+        up: up.into(),
+        down: down.into(),
+    }
+    .render();
+    match Revision::parse(file, &text) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

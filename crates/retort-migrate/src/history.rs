@@ -315,23 +315,15 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::file::NewFile;
 
     fn revision(id: &str, parents: &[&str], file: &str) -> Revision {
-        let text = NewFile {
-            id: id.into(),
-            parents: parents.iter().map(|p| (*p).to_owned()).collect(),
-            message: id.into(),
-            created: "2026-12-01 00:00:00 UTC".into(),
-            hazards: Vec::new(),
-            up: format!("CREATE TABLE {id} ();\n"),
-            down: format!("DROP TABLE {id};\n"),
-        }
-        .render();
-        match Revision::parse(file, &text) {
-            Ok(r) => r,
-            Err(e) => panic!("{e}"),
-        }
+        crate::file::test_revision(
+            id,
+            parents,
+            file,
+            &format!("CREATE TABLE {id} ();\n"),
+            &format!("DROP TABLE {id};\n"),
+        )
     }
 
     fn ids(revisions: &[&Revision]) -> Vec<String> {

@@ -91,23 +91,10 @@ pub fn scratch_scripts<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::file::NewFile;
 
     fn revision(id: &str, parents: &[&str], up: &str) -> Revision {
-        let text = NewFile {
-            id: id.into(),
-            parents: parents.iter().map(|p| (*p).to_owned()).collect(),
-            message: id.into(),
-            created: "2026-12-01 00:00:00 UTC".into(),
-            hazards: Vec::new(),
-            up: up.into(),
-            down: "DROP TABLE nothing_at_all;\n".into(),
-        }
-        .render();
-        match Revision::parse(&format!("migrations/{id}.sql"), &text) {
-            Ok(r) => r,
-            Err(e) => panic!("{e}"),
-        }
+        let file = format!("migrations/{id}.sql");
+        crate::file::test_revision(id, parents, &file, up, "DROP TABLE nothing_at_all;\n")
     }
 
     #[test]
@@ -146,11 +133,7 @@ mod tests {
 
     #[test]
     fn ddl_the_replay_cannot_read_points_to_the_exact_mode_at_its_line() {
-        let first = revision(
-            "r1",
-            &[],
-            "CREATE TABLE public.a (id int);\nALTER TABLE public.a RENAME TO b;\n",
-        );
+        let first = revision("r1", &[], "CREATE SCHEMA s;\nALTER SCHEMA s RENAME TO t;\n");
         let err = match offline([&first]) {
             Ok(_) => panic!("replayed"),
             Err(e) => e,
@@ -161,7 +144,7 @@ mod tests {
         let line = first
             .text
             .lines()
-            .position(|l| l.starts_with("ALTER TABLE"))
+            .position(|l| l.starts_with("ALTER SCHEMA"))
             .map(|i| i + 1);
         assert_eq!(Some(err.0.line_column().0), line, "{text}");
     }

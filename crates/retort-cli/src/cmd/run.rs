@@ -56,81 +56,94 @@ pub struct DowngradeArgs {
 
 /// `retort upgrade [TARGET]`.
 pub async fn upgrade(args: UpgradeArgs) -> anyhow::Result<()> {
-    let project = Project::open(&args.project)?;
-    let history = project.history()?;
-    if args.sql
-        && let Some((from, to)) = args.target.split_once(':')
-    {
-        let applied = applied_before(&history, from)?;
-        let to = resolve_id(&history, to)?;
-        let revisions = match &to {
-            Some(to) => history.to_apply(to, &applied),
-            None => Vec::new(),
-        };
-        return print_sql(&project, &revisions, Direction::Up);
-    }
-    if args.sql && !project.has_database_url(args.database_url.as_deref())? {
-        // Nothing says what is applied: print from base, without connecting.
-        eprintln!("note: no database configured: printing the SQL from base");
-        let none = BTreeSet::new();
-        let revisions = match args.target.strip_prefix('+') {
-            Some(n) => history.next_n(count(n, "+N")?, &none)?,
-            None => match history.resolve(&args.target)? {
-                Some(target) => history.to_apply(&target.id, &none),
-                None => Vec::new(),
-            },
-        };
-        return print_sql(&project, &revisions, Direction::Up);
-    }
-    let url = project.database_url(args.database_url.as_deref())?;
-    let client = project.connect(&url).await?;
-    let runner = lock(&project, &client).await?;
-    let result = async {
-        let rows = runner.applied().await?;
-        check_rows(&history, &rows, args.ignore_checksums)?;
-        let applied = applied_ids(&rows);
-        let revisions: Vec<&Revision> = match args.target.strip_prefix('+') {
-            Some(n) => history.next_n(count(n, "+N")?, &applied)?,
-            None => match history.resolve(&args.target)? {
-                Some(target) => history.to_apply(&target.id, &applied),
-                None => Vec::new(),
-            },
-        };
-        if args.sql {
-            return print_sql(&project, &revisions, Direction::Up).map(|()| None);
-        }
-        for revision in &revisions {
-            eprintln!(
-                "upgrading {} ({}): {}",
-                revision.id, revision.file, revision.message
-            );
-            runner.apply(revision, Direction::Up).await?;
-        }
-        Ok::<_, anyhow::Error>(Some(revisions.len()))
-    }
-    .await;
-    finish(runner, &url, &history, result, "upgrade").await
+    migrate(Request {
+        project: &args.project,
+        direction: Direction::Up,
+        target: &args.target,
+        sql: args.sql,
+        ignore_checksums: args.ignore_checksums,
+        database_url: args.database_url.as_deref(),
+    })
+    .await
 }
 
 /// `retort downgrade TARGET`.
 pub async fn downgrade(args: DowngradeArgs) -> anyhow::Result<()> {
-    let project = Project::open(&args.project)?;
+    migrate(Request {
+        project: &args.project,
+        direction: Direction::Down,
+        target: &args.target,
+        sql: args.sql,
+        ignore_checksums: args.ignore_checksums,
+        database_url: args.database_url.as_deref(),
+    })
+    .await
+}
+
+/// What `upgrade` or `downgrade` was asked.
+struct Request<'a> {
+    project: &'a ProjectArgs,
+    direction: Direction,
+    target: &'a str,
+    sql: bool,
+    ignore_checksums: bool,
+    database_url: Option<&'a str>,
+}
+
+/// The revisions to run towards `target` given what is applied: for up, `+N` or the target's
+/// ancestry; for down, `-N` or everything outside the ancestry of the revision kept.
+fn select<'h>(
+    history: &'h History,
+    direction: Direction,
+    target: &str,
+    applied: &BTreeSet<String>,
+) -> anyhow::Result<Vec<&'h Revision>> {
+    Ok(match direction {
+        Direction::Up => match target.strip_prefix('+') {
+            Some(n) => history.next_n(count(n, "+N")?, applied)?,
+            None => match history.resolve(target)? {
+                Some(target) => history.to_apply(&target.id, applied),
+                None => Vec::new(),
+            },
+        },
+        Direction::Down => match target.strip_prefix('-') {
+            Some(n) => history.last_n(count(n, "-N")?, applied),
+            None => {
+                let keep = resolve_id(history, target)?;
+                history.to_revert(keep.as_deref(), applied)
+            }
+        },
+    })
+}
+
+async fn migrate(request: Request<'_>) -> anyhow::Result<()> {
+    let direction = request.direction;
+    let project = Project::open(request.project)?;
     let history = project.history()?;
-    if args.sql
-        && let Some((from, to)) = args.target.split_once(':')
-    {
-        let applied = applied_before(&history, from)?;
-        let keep = resolve_id(&history, to)?;
-        let revisions = history.to_revert(keep.as_deref(), &applied);
-        return print_sql(&project, &revisions, Direction::Down);
+    if request.sql {
+        // `FROM:TO` says what is applied; without a database, nothing is.
+        let offline = match request.target.split_once(':') {
+            Some((from, to)) => Some((applied_before(&history, from)?, to)),
+            None if !project.has_database_url(request.database_url)? => {
+                eprintln!("note: no database configured: printing the SQL from base");
+                Some((BTreeSet::new(), request.target))
+            }
+            None => None,
+        };
+        if let Some((applied, target)) = offline {
+            let revisions = select(&history, direction, target, &applied)?;
+            return print_sql(&project, &revisions, direction);
+        }
     }
-    let url = project.database_url(args.database_url.as_deref())?;
+    let url = project.database_url(request.database_url)?;
     let client = project.connect(&url).await?;
     let runner = lock(&project, &client).await?;
     let result = async {
         let rows = runner.applied().await?;
-        check_rows(&history, &rows, args.ignore_checksums)?;
-        if let Some(partial) = rows.iter().find(|r| r.state != State::Applied) {
+        check_rows(&history, &rows, request.ignore_checksums)?;
+        if direction == Direction::Down
+            && let Some(partial) = rows.iter().find(|r| r.state != State::Applied)
+        {
             return Err(InputError(format!(
                 "revision {} is partly run ({}, {} of {} segments): run `retort upgrade` to \
                  finish it first",
@@ -138,28 +151,24 @@ pub async fn downgrade(args: DowngradeArgs) -> anyhow::Result<()> {
             ))
             .into());
         }
-        let applied = applied_ids(&rows);
-        let revisions: Vec<&Revision> = match args.target.strip_prefix('-') {
-            Some(n) => history.last_n(count(n, "-N")?, &applied),
-            None => {
-                let keep = resolve_id(&history, &args.target)?;
-                history.to_revert(keep.as_deref(), &applied)
-            }
-        };
-        if args.sql {
-            return print_sql(&project, &revisions, Direction::Down).map(|()| None);
+        let revisions = select(&history, direction, request.target, &applied_ids(&rows))?;
+        if request.sql {
+            return print_sql(&project, &revisions, direction).map(|()| None);
         }
         for revision in &revisions {
             eprintln!(
-                "downgrading {} ({}): {}",
-                revision.id, revision.file, revision.message
+                "{} {} ({}): {}",
+                direction.gerund(),
+                revision.id,
+                revision.file,
+                revision.message
             );
-            runner.apply(revision, Direction::Down).await?;
+            runner.apply(revision, direction).await?;
         }
         Ok::<_, anyhow::Error>(Some(revisions.len()))
     }
     .await;
-    finish(runner, &url, &history, result, "downgrade").await
+    finish(runner, &url, &history, result, &direction.to_string()).await
 }
 
 #[derive(Debug, clap::Args)]

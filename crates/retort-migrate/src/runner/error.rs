@@ -2,6 +2,7 @@
 //! its own (`file:line:column: message` for a failed statement, as exact mode reports a failed
 //! schema file); details, each on its own line, follow.
 
+use retort_introspect::position::locate;
 use std::fmt;
 
 use tokio_postgres::error::ErrorPosition;
@@ -236,61 +237,6 @@ impl StatementError {
 fn first_line(text: &str) -> &str {
     let line = text.lines().next().unwrap_or_default();
     line.strip_suffix('\r').unwrap_or(line)
-}
-
-/// A place in a statement.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Location {
-    /// 1-based line within the statement.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// The line's text, without its terminator.
-    pub text: String,
-}
-
-impl Location {
-    /// The line, then a caret under the column (tabs kept, so it lines up however they render).
-    fn excerpt(&self) -> String {
-        let pad: String = self
-            .text
-            .chars()
-            .take(self.column - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        format!("{}\n{pad}^", self.text)
-    }
-}
-
-/// The line and column of `position`, PostgreSQL's 1-based character index into `sql`. One past
-/// the last character (an error at the end of input) is accepted.
-pub(crate) fn locate(sql: &str, position: usize) -> Option<Location> {
-    let target = position.checked_sub(1)?;
-    let mut index = 0usize;
-    let mut line = 1usize;
-    let mut line_start_byte = 0usize;
-    let mut line_start_char = 0usize;
-    for (byte, c) in sql.char_indices() {
-        if index == target {
-            break;
-        }
-        if c == '\n' {
-            line += 1;
-            line_start_byte = byte + 1;
-            line_start_char = index + 1;
-        }
-        index += 1;
-    }
-    if index != target {
-        return None;
-    }
-    let text = sql[line_start_byte..].split('\n').next().unwrap_or("");
-    let text = text.strip_suffix('\r').unwrap_or(text);
-    Some(Location {
-        line,
-        column: target - line_start_char + 1,
-        text: text.to_owned(),
-    })
 }
 
 fn code_details(code: &Option<String>, detail: &Option<String>, hint: &Option<String>) -> String {
