@@ -301,6 +301,39 @@ impl<'a> Planner<'a> {
             .collect()
     }
 
+    /// Whether `z`, which uses a column whose type changes in place, is carried over by
+    /// `ALTER COLUMN ... TYPE` itself: PostgreSQL rebuilds the indexes and re-adds the check,
+    /// key and exclusion constraints on the column from their definitions (keeping an index
+    /// and skipping a foreign key's check when the change is binary coercible, as widening a
+    /// varchar is), so dropping and creating them again would only cost a rebuild. Views,
+    /// policies, triggers and generated columns must still be dropped first: PostgreSQL refuses
+    /// the change while they exist.
+    fn follows_type_change(&self, z: &ObjectId) -> bool {
+        match z {
+            ObjectId::Index { name } => self
+                .old
+                .indexes
+                .get(name)
+                .is_some_and(|index| self.old.tables.contains_key(&index.table)),
+            ObjectId::Constraint { table, constraint } => self
+                .old
+                .tables
+                .get(table)
+                .and_then(|t| t.constraints.get(constraint))
+                .is_some_and(|c| {
+                    matches!(
+                        c.kind,
+                        ConstraintKind::Check { .. }
+                            | ConstraintKind::PrimaryKey { .. }
+                            | ConstraintKind::Unique { .. }
+                            | ConstraintKind::ForeignKey { .. }
+                            | ConstraintKind::Exclusion { .. }
+                    )
+                }),
+            _ => false,
+        }
+    }
+
     /// Everything that depends on what is dropped, replaced or retyped follows it.
     fn cascade(&mut self) {
         let mut work: Vec<ObjectId> = self
@@ -310,11 +343,15 @@ impl<'a> Planner<'a> {
             .chain(self.swapped.keys())
             .cloned()
             .collect();
-        work.extend(self.retyped_columns());
+        let retyped: BTreeSet<ObjectId> = self.retyped_columns().into_iter().collect();
+        work.extend(retyped.iter().cloned());
         let mut seen: BTreeSet<ObjectId> = work.iter().cloned().collect();
         while let Some(x) = work.pop() {
             let dependents: Vec<ObjectId> = self.od.dependents(&x).into_iter().collect();
             for z in dependents {
+                if retyped.contains(&x) && self.follows_type_change(&z) {
+                    continue;
+                }
                 if self.dropped.contains(&z)
                     || self.recreate.contains_key(&z)
                     || self.swapped.contains_key(&z)
