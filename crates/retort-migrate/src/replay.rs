@@ -60,29 +60,40 @@ pub fn offline<'r>(revisions: impl IntoIterator<Item = &'r Revision>) -> Result<
 
 /// The scripts that replay the up sections of `revisions` on a scratch database: one per
 /// segment, a transactional one wrapped in `BEGIN` and `COMMIT`, a non-transactional one alone.
+/// Each statement stands on the line it has in its file (the script is padded with empty
+/// lines), so an error PostgreSQL reports is placed at the file's own line.
 pub fn scratch_scripts<'r>(
     revisions: impl IntoIterator<Item = &'r Revision>,
 ) -> Vec<ScratchScript> {
     let mut scripts = Vec::new();
     for revision in revisions {
         for segment in &revision.up.segments {
-            let first = segment
-                .statements
-                .first()
-                .map_or(revision.up_line, |s| s.line);
-            let name = format!("{} (from line {first})", revision.file);
             let mut sql = String::new();
+            let mut line = 1;
+            let pad_to = |sql: &mut String, line: &mut usize, target: usize| {
+                while *line < target {
+                    sql.push('\n');
+                    *line += 1;
+                }
+            };
+            let first = segment.statements.first().map_or(1, |s| s.line);
             if segment.transactional {
-                sql.push_str("BEGIN;\n");
+                pad_to(&mut sql, &mut line, first.saturating_sub(1));
+                sql.push_str("BEGIN;");
             }
             for statement in &segment.statements {
+                pad_to(&mut sql, &mut line, statement.line);
+                if !sql.is_empty() && !sql.ends_with('\n') {
+                    sql.push(' ');
+                }
                 sql.push_str(&statement.text);
-                sql.push_str(";\n");
+                sql.push(';');
+                line += statement.text.matches('\n').count();
             }
             if segment.transactional {
-                sql.push_str("COMMIT;\n");
+                sql.push_str("\nCOMMIT;\n");
             }
-            scripts.push(ScratchScript::new(name, sql));
+            scripts.push(ScratchScript::new(revision.file.clone(), sql));
         }
     }
     scripts
@@ -158,5 +169,22 @@ mod tests {
         );
         let scripts = scratch_scripts([&r]);
         assert_eq!(scripts.len(), 2);
+        // Statements keep their lines.
+        for script in &scripts {
+            assert_eq!(script.name, "migrations/r1.sql");
+        }
+        let create = r.up.statements().next().map(|s| s.line).unwrap_or_default();
+        let lines: Vec<&str> = scripts[0].sql.lines().collect();
+        assert_eq!(
+            lines[create - 1],
+            "CREATE TABLE public.a (id int);",
+            "{lines:?}"
+        );
+        assert_eq!(lines[create - 2], "BEGIN;");
+        let index = r.up.statements().nth(1).map(|s| s.line).unwrap_or_default();
+        assert_eq!(
+            scripts[1].sql.lines().nth(index - 1),
+            Some("CREATE INDEX CONCURRENTLY a_id ON public.a (id);")
+        );
     }
 }
