@@ -639,3 +639,65 @@ async fn offline_and_exact_revisions_are_the_same_file() {
         previous = migration_files(dir);
     }
 }
+
+/// `--concurrent-indexes`: a new index on a table that exists is built concurrently, after the
+/// revision's transaction; one on a new table stays in it. The revision applies, the index is
+/// valid, and the history still replays to the schema.
+#[tokio::test]
+async fn indexes_on_existing_tables_can_be_built_concurrently() {
+    let db = TestDb::new().await;
+    let url = db.url();
+    let with_db = [("DATABASE_URL", url.as_str())];
+    let project = project_with("CREATE TABLE t (id int PRIMARY KEY, email text);\n");
+    let dir = project.path();
+    retort(dir, &["upgrade"], &with_db).ok();
+    db.execute("INSERT INTO t SELECT g, 'user' || g FROM generate_series(1, 1000) g")
+        .await;
+    write(
+        dir,
+        "schema/app.sql",
+        "CREATE TABLE t (id int PRIMARY KEY, email text);\n\
+         CREATE INDEX t_email ON t (email);\n\
+         CREATE TABLE u (id int PRIMARY KEY, name text);\n\
+         CREATE INDEX u_name ON u (name);\n",
+    );
+    let out = retort(
+        dir,
+        &["revision", "-m", "indexes", "--concurrent-indexes"],
+        &[],
+    )
+    .ok()
+    .to_owned();
+    let file = out
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("wrote "))
+        .expect("the new file")
+        .to_owned();
+    let text = std::fs::read_to_string(dir.join(&file)).expect("read");
+    let up = &text[..text.find("-- retort:down").expect("a down section")];
+    let commit = up.find("COMMIT;").expect("a transaction");
+    let concurrent = up
+        .find("CREATE INDEX CONCURRENTLY t_email ON public.t")
+        .expect("t_email is built concurrently");
+    assert!(concurrent > commit, "after the transaction:\n{up}");
+    assert!(up.contains("CREATE INDEX u_name ON public.u"), "{up}");
+    assert!(up.contains("-- hazard not-transactional:"), "{up}");
+
+    retort(dir, &["upgrade"], &with_db).ok();
+    let client = db.client().await;
+    let valid = client
+        .query_one(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.t_email'::regclass",
+            &[],
+        )
+        .await
+        .expect("the index exists");
+    assert!(valid.get::<_, bool>(0));
+    same_schema(dir, &url, "schema");
+    let run = retort(dir, &["revision", "-m", "again"], &[]);
+    assert!(run.fails(1).contains("no changes"), "{}", run.stderr);
+    retort(dir, &["downgrade", "-1"], &with_db).ok();
+    retort(dir, &["upgrade"], &with_db).ok();
+    same_schema(dir, &url, "schema");
+}

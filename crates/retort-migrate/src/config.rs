@@ -34,6 +34,10 @@ file_template = "{timestamp}_{rev}_{slug}"
 # The table that records applied revisions (schema.name; public when unqualified).
 version_table = "public.retort_version"
 
+# Build new indexes on existing tables with CREATE INDEX CONCURRENTLY, after the revision's
+# transaction, so that writes are not blocked while they build.
+concurrent_indexes = false
+
 # The schemas retort manages; empty means every schema but the system ones.
 schemas = []
 # Schemas left out (for example one that another tool owns).
@@ -70,6 +74,8 @@ pub struct Config {
     pub dotenv: String,
     /// `[ignore]`: what `check` and `revision` leave out of both sides.
     pub ignore: IgnoreRules,
+    /// New indexes on existing tables are built concurrently.
+    pub concurrent_indexes: bool,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +93,8 @@ struct Raw {
     schemas: Vec<String>,
     #[serde(default)]
     exclude_schemas: Vec<String>,
+    #[serde(default)]
+    concurrent_indexes: bool,
     #[serde(default)]
     database: RawDatabase,
     #[serde(default)]
@@ -145,6 +153,7 @@ impl Default for Config {
             url_env: "DATABASE_URL".to_owned(),
             dotenv: ".env".to_owned(),
             ignore: IgnoreRules::default(),
+            concurrent_indexes: false,
         }
     }
 }
@@ -226,6 +235,7 @@ impl Config {
             .map_err(|message| at(key_span("[ignore]"), message))?;
         Ok(Config {
             ignore,
+            concurrent_indexes: raw.concurrent_indexes,
             root,
             schema,
             migrations: raw.migrations.unwrap_or(defaults.migrations),

@@ -33,14 +33,44 @@ pub enum PlanError {
     Unsupported(String),
 }
 
+/// Choices between strategies that are all correct, made by the user.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Build new indexes on tables that exist already with `CREATE INDEX CONCURRENTLY`, in a
+    /// segment of their own after the main transaction, so that writes to the table are not
+    /// blocked while the index builds. Indexes on new or partitioned tables, and indexes a
+    /// constraint or another step needs, are built in the transaction as usual.
+    pub concurrent_indexes: bool,
+}
+
 /// The migration that takes `old` to `new`. `hints` are the declared renames (of `new`).
 pub fn plan(old: &Catalog, new: &Catalog, hints: &RenameHints) -> Result<Plan, PlanError> {
-    planner::plan(old, new, hints)
+    plan_with(old, new, hints, &PlanOptions::default())
+}
+
+/// [`plan`] with the strategies `options` choose.
+pub fn plan_with(
+    old: &Catalog,
+    new: &Catalog,
+    hints: &RenameHints,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    planner::plan(old, new, hints, options)
 }
 
 /// The reverse migration: from `new` back to `old`, with the renames undone.
 pub fn plan_down(old: &Catalog, new: &Catalog, hints: &RenameHints) -> Result<Plan, PlanError> {
-    planner::plan(new, old, &reverse(hints))
+    plan_down_with(old, new, hints, &PlanOptions::default())
+}
+
+/// [`plan_down`] with the strategies `options` choose.
+pub fn plan_down_with(
+    old: &Catalog,
+    new: &Catalog,
+    hints: &RenameHints,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    planner::plan(new, old, &reverse(hints), options)
 }
 
 /// The hints that undo `hints`: each object's new name is renamed back to its old one. A

@@ -971,6 +971,11 @@ fn index_element(element: &IndexElement) -> String {
 }
 
 pub(crate) fn create_index(index: &Index) -> String {
+    create_index_with(index, false)
+}
+
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] ...`.
+pub(crate) fn create_index_with(index: &Index, concurrently: bool) -> String {
     let keys = index
         .keys
         .iter()
@@ -978,8 +983,9 @@ pub(crate) fn create_index(index: &Index) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     let mut out = format!(
-        "CREATE {}INDEX {} ON {}{} USING {} ({keys})",
+        "CREATE {}INDEX {}{} ON {}{} USING {} ({keys})",
         if index.unique { "UNIQUE " } else { "" },
+        if concurrently { "CONCURRENTLY " } else { "" },
         ident(&index.name.name),
         if index.only { "ONLY " } else { "" },
         quote_qualified(&index.table),

@@ -331,6 +331,21 @@ pub fn drop(catalog: &Catalog, id: &ObjectId) -> Result<String, RenderError> {
 // ---------------------------------------------------------------------------------------------
 // Rename
 
+/// `CREATE INDEX CONCURRENTLY` of the index `name` of `catalog`, with its comment: builds the
+/// index without blocking writes to its table, outside a transaction block.
+pub fn create_index_concurrently(
+    catalog: &Catalog,
+    name: &QualifiedName,
+) -> Result<Vec<String>, RenderError> {
+    let id = ObjectId::Index { name: name.clone() };
+    let index = catalog.indexes.get(name).ok_or_else(|| missing(&id))?;
+    let mut out = vec![ddl::create_index_with(index, true)];
+    if let Some(text) = &index.comment {
+        out.push(ddl::comment(&comment_target(catalog, &id)?, text));
+    }
+    Ok(out)
+}
+
 /// `ALTER ... RENAME TO`: `from` is the object in the old catalog, `to` its new identity.
 pub fn rename(old: &Catalog, from: &ObjectId, to: &ObjectId) -> Result<String, RenderError> {
     let q = quote_qualified;

@@ -51,6 +51,10 @@ pub struct Args {
     /// Leave out objects retort cannot represent, with a warning each, instead of failing.
     #[arg(long)]
     allow_unsupported: bool,
+    /// Build new indexes on existing tables with CREATE INDEX CONCURRENTLY, after the main
+    /// transaction.
+    #[arg(long)]
+    concurrent_indexes: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -77,10 +81,14 @@ pub async fn run(args: Args) -> anyhow::Result<()> {
     let Read { hints, .. } = &new;
     let (old, new) = (&old.introspection.catalog, &new.introspection.catalog);
 
+    let options = retort_plan::PlanOptions {
+        concurrent_indexes: args.concurrent_indexes,
+    };
     let plan = if args.down {
-        retort_plan::plan_down(old, new, hints).context("planning the down migration")?
+        retort_plan::plan_down_with(old, new, hints, &options)
+            .context("planning the down migration")?
     } else {
-        retort_plan::plan(old, new, hints).context("planning the migration")?
+        retort_plan::plan_with(old, new, hints, &options).context("planning the migration")?
     };
 
     let allowed: BTreeSet<Hazard> = args.allow_hazards.into_iter().collect();

@@ -90,6 +90,10 @@ pub struct RevisionArgs {
     /// The new revision's id (letters, digits, _) instead of one derived from its contents.
     #[arg(long = "rev-id", value_name = "ID")]
     rev_id: Option<String>,
+    /// Build new indexes on existing tables with CREATE INDEX CONCURRENTLY, after the
+    /// revision's transaction (also `concurrent_indexes = true` in retort.toml).
+    #[arg(long)]
+    concurrent_indexes: bool,
 }
 
 /// `retort revision -m MSG`.
@@ -113,7 +117,11 @@ pub async fn revision(args: RevisionArgs) -> anyhow::Result<()> {
         let desired = project.desired(dev_url).await?;
         let hints = &desired.hints;
         let new = &desired.introspection.catalog;
-        let plan = retort_plan::plan(&current, new, hints).context("planning the revision")?;
+        let options = retort_plan::PlanOptions {
+            concurrent_indexes: args.concurrent_indexes || project.config.concurrent_indexes,
+        };
+        let plan = retort_plan::plan_with(&current, new, hints, &options)
+            .context("planning the revision")?;
         if plan.segments.iter().all(|s| s.steps.is_empty()) {
             return Err(anyhow::anyhow!(
                 "no changes: the schema matches the migration history{}; pass --empty to write \
@@ -127,7 +135,7 @@ pub async fn revision(args: RevisionArgs) -> anyhow::Result<()> {
         }
         let allowed: BTreeSet<Hazard> = args.allow_hazards.iter().copied().collect();
         crate::cmd::diff::refuse(&plan, &allowed, "the revision", "write it")?;
-        let down = retort_plan::plan_down(&current, new, hints)
+        let down = retort_plan::plan_down_with(&current, new, hints, &options)
             .context("planning the revision's down section")?;
         (
             plan.to_sql(),

@@ -16,21 +16,26 @@ use retort_catalog::{
 use retort_diff::{Attribute, Change, Diff, Rename};
 use retort_sql::migration as sql;
 
-use crate::PlanError;
 use crate::deps::{self, Deps};
 use crate::hazard::Hazard;
 use crate::model::{ChangeKind, Plan, Segment};
 use crate::node::{Node, Seg, Slot, create_rank, drop_rank, slot_of};
 use crate::types;
+use crate::{PlanError, PlanOptions};
 
 mod alter;
 
-pub(crate) fn plan(old: &Catalog, new: &Catalog, hints: &RenameHints) -> Result<Plan, PlanError> {
+pub(crate) fn plan(
+    old: &Catalog,
+    new: &Catalog,
+    hints: &RenameHints,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
     let diff = retort_diff::diff(old, new, hints);
     if diff.is_empty() {
         return Ok(Plan::default());
     }
-    let mut planner = Planner::new(&diff, new);
+    let mut planner = Planner::new(&diff, new, *options);
     planner.classify(&diff.changes);
     planner.cascade();
     planner.renames(&diff.renames)?;
@@ -39,6 +44,7 @@ pub(crate) fn plan(old: &Catalog, new: &Catalog, hints: &RenameHints) -> Result<
 }
 
 struct Planner<'a> {
+    options: PlanOptions,
     old: &'a Catalog,
     new: &'a Catalog,
     od: Deps<'a>,
@@ -77,9 +83,10 @@ fn table_of(id: &ObjectId) -> Option<ObjectId> {
 }
 
 impl<'a> Planner<'a> {
-    fn new(diff: &'a Diff<'a>, new: &'a Catalog) -> Self {
+    fn new(diff: &'a Diff<'a>, new: &'a Catalog, options: PlanOptions) -> Self {
         let old: &Catalog = &diff.base;
         Planner {
+            options,
             old,
             new,
             od: Deps::new(old),
@@ -1063,8 +1070,12 @@ impl<'a> Planner<'a> {
         }
 
         let order = crate::order::order(&self.nodes)?;
+        let concurrent = self.concurrent_index_builds();
         let mut nodes: Vec<Option<Node>> = self.nodes.into_iter().map(Some).collect();
         let ordered: Vec<Node> = order.into_iter().filter_map(|i| nodes[i].take()).collect();
+        let (late, ordered): (Vec<Node>, Vec<Node>) = ordered
+            .into_iter()
+            .partition(|n| concurrent.contains_key(&n.step.cause.object));
 
         // A separate first transaction is needed when a value added to an enum is used by a
         // later step (PostgreSQL refuses a new value in the transaction that added it).
@@ -1106,8 +1117,73 @@ impl<'a> Planner<'a> {
                 steps: ordered.into_iter().map(|n| n.step).collect(),
             });
         }
+        if !late.is_empty() {
+            let steps = late
+                .into_iter()
+                .filter_map(|mut n| {
+                    let statements = concurrent.get(&n.step.cause.object)?.clone();
+                    n.step.statements = statements;
+                    n.step.hazards.retain(|h| h.hazard != Hazard::IndexBuild);
+                    n.step.hazards.push(crate::hazard::HazardNote {
+                        hazard: Hazard::NotTransactional,
+                        detail: "builds the index concurrently, outside a transaction: writes \
+                                 go on meanwhile; a build that fails leaves an invalid index \
+                                 to drop before running it again"
+                            .to_owned(),
+                    });
+                    Some(n.step)
+                })
+                .collect();
+            plan.segments.push(Segment {
+                transactional: false,
+                settings: Vec::new(),
+                steps,
+            });
+        }
         plan.segments.retain(|s| !s.steps.is_empty());
         Ok(plan)
+    }
+
+    /// With [`PlanOptions::concurrent_indexes`], the indexes created on tables that exist and
+    /// stay, with the statements that build them concurrently: not on partitioned tables
+    /// (PostgreSQL cannot), not `ON ONLY`, and none that another step needs (a constraint
+    /// `USING INDEX`, `CLUSTER ON`, a replica identity).
+    fn concurrent_index_builds(&self) -> BTreeMap<ObjectId, Vec<String>> {
+        let mut out = BTreeMap::new();
+        if !self.options.concurrent_indexes {
+            return out;
+        }
+        let needed: BTreeSet<&ObjectId> = self.nodes.iter().flat_map(|n| n.needs.iter()).collect();
+        for node in &self.nodes {
+            let id = &node.step.cause.object;
+            let ObjectId::Index { name } = id else {
+                continue;
+            };
+            if node.step.cause.change != ChangeKind::Create || needed.contains(id) {
+                continue;
+            }
+            let Some(index) = self.new.indexes.get(name) else {
+                continue;
+            };
+            let table = ObjectId::Table {
+                name: index.table.clone(),
+            };
+            let kept = self.old.tables.contains_key(&index.table)
+                && !self.dropped.contains(&table)
+                && !self.recreate.contains_key(&table);
+            let partitioned = self
+                .new
+                .tables
+                .get(&index.table)
+                .is_none_or(|t| t.partition_by.is_some() || t.partition_of.is_some());
+            if !kept || partitioned || index.only {
+                continue;
+            }
+            if let Ok(statements) = sql::create_index_concurrently(self.new, name) {
+                out.insert(id.clone(), statements);
+            }
+        }
+        out
     }
 }
 
