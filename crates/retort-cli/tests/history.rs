@@ -701,3 +701,43 @@ async fn indexes_on_existing_tables_can_be_built_concurrently() {
     retort(dir, &["upgrade"], &with_db).ok();
     same_schema(dir, &url, "schema");
 }
+
+/// A database that records a revision no file holds (a deleted file, another branch's
+/// revision) is reported by `current` and refused by `upgrade`.
+#[tokio::test]
+async fn a_recorded_revision_without_a_file_is_reported() {
+    let db = TestDb::new().await;
+    let url = db.url();
+    let with_db = [("DATABASE_URL", url.as_str())];
+    let project = project_with("CREATE TABLE t (id int);\n");
+    let dir = project.path();
+    retort(dir, &["upgrade"], &with_db).ok();
+    write(dir, "schema/u.sql", "CREATE TABLE u (id int);\n");
+    retort(
+        dir,
+        &["revision", "-m", "second", "--rev-id", "second1"],
+        &[],
+    )
+    .ok();
+    retort(dir, &["upgrade"], &with_db).ok();
+    let file = migration_files(dir)
+        .into_iter()
+        .find(|f| f.contains("second1"))
+        .expect("the second file");
+    std::fs::remove_file(dir.join("migrations").join(file)).expect("rm");
+    retort(dir, &["hash"], &[]).ok();
+    let out = retort(dir, &["current"], &with_db).ok().to_owned();
+    assert!(
+        out.contains(
+            "warning: revision second1 is recorded as applied but no migration file holds it"
+        ),
+        "{out}"
+    );
+    let run = retort(dir, &["upgrade"], &with_db);
+    assert!(
+        run.fails(2)
+            .contains("records revision second1 that no migration file holds"),
+        "{}",
+        run.stderr
+    );
+}

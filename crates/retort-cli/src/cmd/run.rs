@@ -345,6 +345,12 @@ fn describe_current(history: &History, rows: &[Applied]) -> String {
         ));
     }
     for row in rows {
+        if history.get(&row.revision).is_none() {
+            out.push_str(&format!(
+                "warning: revision {} is recorded as applied but no migration file holds it\n",
+                row.revision
+            ));
+        }
         if let Some(revision) = history.get(&row.revision)
             && row.state == State::Applied
             && row.checksum != revision.checksum
