@@ -341,6 +341,15 @@ async fn a_new_users_session() {
     );
 }
 
+/// The file a `revision` run says it wrote (`wrote migrations/x.sql`, its first line).
+fn written(out: &str) -> String {
+    out.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("wrote "))
+        .unwrap_or_else(|| panic!("no file written: {out}"))
+        .to_owned()
+}
+
 fn header(text: &str, key: &str) -> String {
     text.lines()
         .find_map(|l| l.strip_prefix(&format!("-- {key}: ")))
@@ -518,12 +527,7 @@ async fn a_killed_connection_leaves_the_previous_revision() {
     )
     .ok()
     .to_owned();
-    let file = out
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("wrote "))
-        .expect("the new file")
-        .to_owned();
+    let file = written(&out);
     let path = dir.join(&file);
     let text = std::fs::read_to_string(&path).expect("read");
     let text = text.replacen(
@@ -668,12 +672,7 @@ async fn indexes_on_existing_tables_can_be_built_concurrently() {
     )
     .ok()
     .to_owned();
-    let file = out
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("wrote "))
-        .expect("the new file")
-        .to_owned();
+    let file = written(&out);
     let text = std::fs::read_to_string(dir.join(&file)).expect("read");
     let up = &text[..text.find("-- retort:down").expect("a down section")];
     let commit = up.find("COMMIT;").expect("a transaction");
