@@ -133,7 +133,7 @@ impl Project {
             InputError(format!(
                 "no database URL: pass --database-url, or set {} in the environment or in {}",
                 self.config.url_env,
-                dotenv.display()
+                shown(&self.config.root, &self.config.dotenv)
             ))
             .into()
         })

@@ -156,7 +156,10 @@ async fn a_new_users_session() {
 
     // init, once.
     let out = retort(dir, &["init"], &[]).ok().to_owned();
-    assert!(out.starts_with("created ./retort.toml"), "{out}");
+    assert!(
+        out.starts_with("created retort.toml, schema/ and migrations/\n"),
+        "{out}"
+    );
     for path in [
         "retort.toml",
         "schema",

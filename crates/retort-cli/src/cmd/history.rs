@@ -51,13 +51,14 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
     std::fs::create_dir(&migrations)
         .with_context(|| format!("creating {}", migrations.display()))?;
     write_new(&migrations.join(SUM_FILE), &Sums::default().render())?;
+    let shown = |name: &str| crate::project::shown(dir, name);
     crate::report::write_stdout(&format!(
         "created {}, {}/ and {}/\nnext: declare tables in {}/*.sql (or *.toml), then run \
          `retort revision -m \"first revision\"`\n",
-        config.display(),
-        schema.display(),
-        migrations.display(),
-        schema.display()
+        shown(CONFIG_FILE),
+        shown("schema"),
+        shown("migrations"),
+        shown("schema")
     ))
 }
 
