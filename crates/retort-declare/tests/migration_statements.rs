@@ -3,14 +3,14 @@
 //! applies takes a catalog to the one the equivalent declared SQL gives (and, on PostgreSQL 15,
 //! to the one the server itself gives); the others are refused with a clear error.
 
-use std::collections::BTreeMap;
+mod common;
+use common::differences;
 
 use retort_catalog::{Catalog, QualifiedName};
 use retort_declare::load::load_sql;
 use retort_declare::sql::parse_statement_text;
 use retort_introspect::{IntrospectOptions, introspect};
 use retort_testkit::TestDb;
-use serde_json::Value;
 
 /// A statement applied to the catalog of `before`, and the declared SQL it must give.
 struct Case {
@@ -471,46 +471,6 @@ fn load(what: &str, sql: &str) -> Catalog {
 
 fn replayed(case: &Case) -> String {
     format!("{}\n{};\n", case.before, case.statement)
-}
-
-/// Each object of a catalog as JSON, by `kind key`; `depends_on` left out (ordering data that
-/// the offline loader does not derive).
-fn objects(catalog: &Catalog) -> BTreeMap<String, Value> {
-    let mut out = BTreeMap::new();
-    let Value::Object(top) = serde_json::to_value(catalog).expect("catalog serializes") else {
-        return out;
-    };
-    for (kind, list) in top {
-        let Value::Array(items) = list else { continue };
-        for mut item in items {
-            if let Value::Object(map) = &mut item {
-                map.remove("depends_on");
-            }
-            let key = match &item {
-                Value::Object(map) => map
-                    .get("name")
-                    .or_else(|| map.get("id"))
-                    .map(Value::to_string)
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
-            out.insert(format!("{kind} {key}"), item);
-        }
-    }
-    out
-}
-
-/// The objects that differ, one line each.
-fn differences(left: &Catalog, right: &Catalog) -> Vec<String> {
-    let (a, b) = (objects(left), objects(right));
-    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    keys.into_iter()
-        .filter(|k| a.get(*k) != b.get(*k))
-        .map(|k| {
-            let show = |v: Option<&Value>| v.map_or("(none)".to_owned(), Value::to_string);
-            format!("{k}:\n    {}\n    {}", show(a.get(k)), show(b.get(k)))
-        })
-        .collect()
 }
 
 #[test]

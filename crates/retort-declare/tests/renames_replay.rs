@@ -3,13 +3,13 @@
 //! the server gives for the same script, every reference naming the new name as PostgreSQL
 //! prints it.
 
-use std::collections::BTreeMap;
+mod common;
+use common::differences;
 
 use retort_catalog::Catalog;
 use retort_declare::load::load_sql;
 use retort_introspect::{IntrospectOptions, introspect};
 use retort_testkit::TestDb;
-use serde_json::Value;
 
 /// The enum swap the planner writes to remove a value.
 const ENUM_SWAP: &str = "
@@ -157,45 +157,6 @@ fn load(what: &str, sql: &str) -> Result<Catalog, String> {
     load_sql(what, sql)
         .map(|l| l.catalog)
         .map_err(|e| format!("{what}: does not load offline:\n{e}"))
-}
-
-/// Each object of a catalog as JSON, by `kind key`; `depends_on` left out (ordering data that
-/// the offline loader does not derive).
-fn objects(catalog: &Catalog) -> BTreeMap<String, Value> {
-    let mut out = BTreeMap::new();
-    let Value::Object(top) = serde_json::to_value(catalog).expect("catalog serializes") else {
-        return out;
-    };
-    for (kind, list) in top {
-        let Value::Array(items) = list else { continue };
-        for mut item in items {
-            if let Value::Object(map) = &mut item {
-                map.remove("depends_on");
-            }
-            let key = match &item {
-                Value::Object(map) => map
-                    .get("name")
-                    .or_else(|| map.get("id"))
-                    .map(Value::to_string)
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
-            out.insert(format!("{kind} {key}"), item);
-        }
-    }
-    out
-}
-
-fn differences(left: &Catalog, right: &Catalog) -> Vec<String> {
-    let (a, b) = (objects(left), objects(right));
-    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    keys.into_iter()
-        .filter(|k| a.get(*k) != b.get(*k))
-        .map(|k| {
-            let show = |v: Option<&Value>| v.map_or("(none)".to_owned(), Value::to_string);
-            format!("{k}:\n    {}\n    {}", show(a.get(k)), show(b.get(k)))
-        })
-        .collect()
 }
 
 #[tokio::test]
