@@ -12,7 +12,9 @@
 //! `offline-agreement.txt` in the test's temporary target directory; its path and the counts
 //! are printed.
 
-use std::collections::BTreeMap;
+mod common;
+use common::objects;
+
 use std::fmt::Write as _;
 
 use futures_util::StreamExt;
@@ -40,33 +42,6 @@ struct Outcome {
     /// The offline loader refused the schema.
     error: Option<String>,
     approximations: usize,
-}
-
-/// Each object of a catalog as JSON, by `kind/key`; `depends_on` left out (ordering data that
-/// the offline loader does not derive and that no comparison uses).
-fn objects(catalog: &Catalog) -> BTreeMap<String, Value> {
-    let mut out = BTreeMap::new();
-    let Value::Object(top) = serde_json::to_value(catalog).expect("catalog serializes") else {
-        return out;
-    };
-    for (kind, list) in top {
-        let Value::Array(items) = list else { continue };
-        for mut item in items {
-            if let Value::Object(map) = &mut item {
-                map.remove("depends_on");
-            }
-            let key = match &item {
-                Value::Object(map) => map
-                    .get("name")
-                    .or_else(|| map.get("id"))
-                    .map(Value::to_string)
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
-            out.insert(format!("{kind} {key}"), item);
-        }
-    }
-    out
 }
 
 /// Field-level differences of two JSON values.

@@ -258,16 +258,13 @@ async fn taken_names_are_the_servers_errors() {
         ),
     ];
     for (before, statement, expected) in cases {
-        let sql = format!("{before}\n{statement};\n");
-        let Err(e) = load_sql("m.sql", &sql) else {
-            panic!("{statement}: applied offline, expected an error");
-        };
+        let e = common::refused_offline(before, statement);
         assert!(
-            e.to_string().contains(expected),
+            e.contains(expected),
             "{statement}: expected `{expected}`, got\n{e}"
         );
         assert!(
-            e.to_string().starts_with("m.sql:2:"),
+            e.starts_with("m.sql:2:"),
             "{statement}: error not at the statement\n{e}"
         );
     }

@@ -1,5 +1,8 @@
 //! Helpers shared by the tests that compare an offline catalog with an introspected one.
 
+// Each test binary uses some of them.
+#![allow(dead_code)]
+
 use std::collections::BTreeMap;
 
 use retort_catalog::Catalog;
@@ -43,4 +46,13 @@ pub fn differences(left: &Catalog, right: &Catalog) -> Vec<String> {
             format!("{k}:\n    {}\n    {}", show(a.get(k)), show(b.get(k)))
         })
         .collect()
+}
+
+/// The error of loading `before` then `statement` offline, which must fail.
+pub fn refused_offline(before: &str, statement: &str) -> String {
+    let sql = format!("{before}\n{statement};\n");
+    match retort_declare::load::load_sql("m.sql", &sql) {
+        Ok(_) => panic!("{statement}: applied offline, expected an error"),
+        Err(e) => e.to_string(),
+    }
 }
